@@ -1,0 +1,179 @@
+"""The `qa` command line: build and inspect the index, search, ask, serve and evaluate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qa.config import Settings, load_settings
+from qa.errors import QAError
+
+app = typer.Typer(help="Retrieval-augmented Q&A over an article, with cited answers.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+err = Console(stderr=True, highlight=False)
+out = Console()
+
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index directory (QA_INDEX_DIR).")]
+KOpt = Annotated[Optional[int], typer.Option("--k", "-k", help="Passages to retrieve (QA_TOP_K).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _settings(index: Path | None = None, **changes: object) -> Settings:
+    return load_settings(index_dir=index, **changes)
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    from qa.pipeline import Pipeline
+
+    return Pipeline.open(settings)
+
+
+@index_app.command("build")
+def index_build(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files to index (default: bundled article).")] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Index documents from scratch (txt, md, html, pdf) and save the index atomically."""
+    from qa.corpus import default_corpus_paths
+    from qa.embedder import SentenceTransformerEmbedder
+    from qa.pipeline import build_index
+
+    settings = _settings(index)
+    embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
+    err.print(f"Embedding model: {embedder.description}", markup=False)
+    store = build_index(settings, embedder, paths or default_corpus_paths())
+    err.print(f"[green]Indexed {len(store.documents)} document(s), {len(store.chunks)} chunks "
+              f"({store.manifest.ann}) into {settings.index_dir}[/green]")
+
+
+@index_app.command("add")
+def index_add(paths: list[Path], index: IndexOpt = None) -> None:
+    """Add (or replace) documents without re-embedding the rest."""
+    from index.ingest import load_path
+
+    pipeline = _pipeline(_settings(index))
+    store = pipeline.add_documents([load_path(p) for p in paths])
+    err.print(f"[green]Index now holds {len(store.documents)} document(s), {len(store.chunks)} chunks.[/green]")
+
+
+@index_app.command("remove")
+def index_remove(doc_id: str, index: IndexOpt = None) -> None:
+    """Remove one document by id."""
+    store = _pipeline(_settings(index)).delete_document(doc_id)
+    err.print(f"[green]Removed '{doc_id}'; {len(store.documents)} document(s) left.[/green]")
+
+
+@index_app.command("info")
+def index_info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """Show what the index holds and how it was built."""
+    from index.store import IndexStore
+
+    settings = _settings(index)
+    store = IndexStore.load(settings.index_dir)
+    m = store.manifest
+    info = {"index_dir": str(settings.index_dir), "embed_model": m.embed_model, "dimension": m.dimension,
+            "ann": m.ann, "chunking": m.chunking, "num_chunks": m.num_chunks, "created_at": m.created_at,
+            "documents": [{"doc_id": d.doc_id, "title": d.title, "chars": len(d.text)}
+                          for d in store.documents.values()], "stale": store.stale_documents()}
+    if as_json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    table = Table("doc_id", "title", "chars")
+    for d in info["documents"]:
+        table.add_row(d["doc_id"], d["title"], str(d["chars"]))
+    out.print(f"Index {info['index_dir']}: {m.num_chunks} chunks, {m.embed_model} ({m.dimension}d, {m.ann}), "
+              f"chunking {m.chunking}, built {m.created_at}")
+    out.print(table)
+
+
+@app.command()
+def search(query: str, k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """Hybrid (FAISS + BM25) search; prints the best passages."""
+    from qa.serialize import hit_json
+
+    hits = _pipeline(_settings(index)).search(query, k)
+    if as_json:
+        print(json.dumps([hit_json(h) for h in hits], indent=2, ensure_ascii=False))
+        return
+    for h in hits:
+        out.print(f"[bold]{h.rank}.[/bold] {h.score:.4f} ({'+'.join(h.retrievers)}) "
+                  f"{h.chunk.chunk_id} [{h.chunk.start}:{h.chunk.end}]\n   {h.chunk.text}")
+
+
+@app.command()
+def ask(question: str,
+        generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
+        k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False,
+        stream: Annotated[bool, typer.Option(help="Print tokens as they come.")] = True) -> None:
+    """Answer a question from the article, citing the exact sentences."""
+    from qa.serialize import answer_json
+
+    settings = _settings(index, generator=generator, top_k=k)
+    pipeline = _pipeline(settings)
+    answer = None
+    for event in pipeline.ask_stream(question):
+        if event.answer is not None:
+            answer = event.answer
+        elif stream and not as_json:
+            err.print(event.delta, end="", style="dim", highlight=False)
+    assert answer is not None
+    if as_json:
+        print(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
+        return
+    if stream:
+        err.print()
+    badge = "refused" if answer.refused else "grounded" if answer.grounded else "unverified"
+    out.print(f"[bold]{answer.answer}[/bold]  [{badge}]", highlight=False)
+    for c in answer.citations:
+        out.print(f"  [{c.n}] {c.doc_id} [{c.start}:{c.end}] “{c.quote}” (support {c.support:.2f})",
+                  highlight=False)
+    out.print(f"  {answer.generator} · {answer.model} · {answer.timings['total_ms']:.0f} ms", style="dim")
+
+
+@app.command()
+def chat(generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
+         index: IndexOpt = None) -> None:
+    """Chat in the terminal (builds the default index on first use); an empty line quits."""
+    from qa.pipeline import Pipeline
+    from qa.types import Turn
+
+    pipeline = Pipeline.open(_settings(index, generator=generator), build_if_missing=True)
+    history: list[Turn] = []
+    while (question := typer.prompt("you", default="", show_default=False).strip()):
+        try:
+            answer = None
+            for event in pipeline.ask_stream(question, history):
+                answer = event.answer or answer
+            assert answer is not None
+        except QAError as error:
+            err.print(f"[red]{error.message}[/red]")
+            continue
+        out.print(f"bot: {answer.answer}", highlight=False)
+        for c in answer.citations:
+            out.print(f"  [{c.n}] “{c.quote}”", style="dim", highlight=False)
+        history += [Turn("user", question), Turn("assistant", answer.answer)]
+
+
+def main() -> None:
+    """Console-script entry point: QAError becomes a one-line message and exit code 2."""
+    logging.basicConfig(level=os.environ.get("QA_LOG_LEVEL", "WARNING").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except QAError as error:
+        err.print(f"[red]Error:[/red] {error.message}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

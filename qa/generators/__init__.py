@@ -1,0 +1,27 @@
+"""Generation backends behind the `Generator` protocol, created by name from the settings."""
+
+from __future__ import annotations
+
+from qa.config import Settings
+from qa.errors import InvalidInputError
+from qa.protocols import Embedder, Generator
+
+GENERATOR_NAMES = ("transformers", "openai", "extractive")
+
+
+def create_generator(name: str, settings: Settings, embedder: Embedder) -> Generator:
+    """Build (and load) the named backend; loading may take a while for model-backed ones."""
+    if name == "extractive":
+        from qa.generators.extractive import ExtractiveGenerator
+
+        return ExtractiveGenerator(embedder)
+    if name == "transformers":
+        from qa.generators.local_llm import TransformersGenerator
+
+        return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads)
+    if name == "openai":
+        from qa.generators.openai_api import OpenAIGenerator
+
+        return OpenAIGenerator(settings.openai_base_url, settings.openai_model, settings.openai_api_key,
+                               timeout_s=settings.openai_timeout_s)
+    raise InvalidInputError(f"Unknown generator '{name}'; choose one of {', '.join(GENERATOR_NAMES)}.")

@@ -1,0 +1,118 @@
+"""The transformers backend: a causal LM (HF id, local dir or GGUF file) run in-process on the CPU.
+
+GGUF weights are de-quantised by transformers on first load, then saved under the cache folder so
+later starts load plain safetensors. Generation is serialised: one model, one request at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ModelError
+from qa.models import ResolvedModel, resolve_gen_model
+from qa.protocols import GenerationRequest
+
+log = logging.getLogger(__name__)
+
+
+class TransformersGenerator:
+    """Greedy (or sampled, with temperature > 0) streaming generation with a chat template."""
+
+    name = "transformers"
+
+    def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0) -> None:
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        resolved = resolve_gen_model(model)
+        self.model = resolved.name
+        self.description = resolved.describe()
+        self._lock = threading.Lock()
+        self._tokenizer, self._model = _load(resolved, cache_dir)
+        log.info("Generator model: %s", self.description)
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        from transformers import TextIteratorStreamer
+
+        inputs = self._tokenizer.apply_chat_template(
+            list(request.messages), add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True,
+                                        timeout=300)
+        kwargs: dict[str, Any] = dict(**inputs, streamer=streamer, max_new_tokens=request.max_new_tokens,
+                                      pad_token_id=self._tokenizer.eos_token_id)
+        if request.temperature > 0:
+            kwargs.update(do_sample=True, temperature=request.temperature, top_p=0.95)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._model.generate(**kwargs)
+            except BaseException as err:  # surfaced to the caller below
+                errors.append(err)
+                streamer.end()
+
+        with self._lock:
+            worker = threading.Thread(target=run, daemon=True)
+            worker.start()
+            try:
+                yield from (text for text in streamer if text)
+            finally:
+                worker.join()
+        if errors:
+            raise ModelError(f"Generation failed: {type(errors[0]).__name__}: {errors[0]}")
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def _cache_path(resolved: ResolvedModel, cache_dir: Path) -> Path:
+    source = Path(resolved.location) / (resolved.gguf_file or "")
+    stat = source.stat()
+    key = hashlib.sha256(f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return cache_dir / "models" / f"{Path(resolved.gguf_file or 'model').stem}-{key}"
+
+
+def _load(resolved: ResolvedModel, cache_dir: Path) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        if resolved.gguf_file is None:
+            tokenizer = AutoTokenizer.from_pretrained(resolved.location)
+            model = AutoModelForCausalLM.from_pretrained(resolved.location, dtype="float32")
+            return tokenizer, model.eval()
+        cached = _cache_path(resolved, cache_dir)
+        if (cached / "config.json").is_file():
+            log.info("Loading converted weights from %s", cached)
+            tokenizer = AutoTokenizer.from_pretrained(cached)
+            return tokenizer, AutoModelForCausalLM.from_pretrained(cached, dtype="float32").eval()
+        tokenizer = AutoTokenizer.from_pretrained(resolved.location, gguf_file=resolved.gguf_file)
+        model = AutoModelForCausalLM.from_pretrained(resolved.location, gguf_file=resolved.gguf_file,
+                                                     dtype="float32").eval()
+        _save_converted(tokenizer, model, cached)
+        return tokenizer, model
+    except (OSError, ValueError) as err:
+        raise ModelError(f"Cannot load generator model '{resolved.name}': {err}") from None
+
+
+def _save_converted(tokenizer: Any, model: Any, target: Path) -> None:
+    """Save de-quantised weights atomically (temp folder, then rename); a failure only costs speed."""
+    import shutil
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".staging-"))
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        staging.rename(target)
+    except OSError as err:
+        log.warning("Could not cache converted weights at %s: %s", target, err)
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""Verify a generated answer against what it cites and resolve `[n]` markers to exact source spans.
+
+Each answer sentence is compared with the sentences of the passages it cites (lexical overlap and
+embedding similarity); its numbers and names must occur in the cited text. Sentences that fail are
+dropped; uncited sentences are kept only if one retrieved sentence clearly supports them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.sentences import split_sentences
+from qa.evidence import passage_sentences
+from qa.prompt import is_refusal
+from qa.protocols import Embedder
+from qa.text import content_terms, coverage, missing_facts, strip_markers
+from qa.types import Citation, Hit
+
+_MARKER_GROUP = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
+LEXICAL_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One answer sentence after checking: its text, the citations it rests on, whether it holds."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    supported: bool
+    missing: tuple[str, ...] = ()
+    support: float = 0.0
+
+
+@dataclass(frozen=True)
+class GroundedText:
+    """The verified answer: only supported sentences, each followed by its markers."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    claims: tuple[Claim, ...]
+
+    @property
+    def all_supported(self) -> bool:
+        return bool(self.claims) and all(c.supported for c in self.claims)
+
+
+def markers(sentence: str) -> list[int]:
+    """Passage numbers cited in a sentence, in order, without repeats."""
+    found: list[int] = []
+    for group in _MARKER_GROUP.findall(sentence):
+        for part in group.split(","):
+            if int(part) not in found:
+                found.append(int(part))
+    return found
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of a generated answer; a run of bare markers joins the sentence before it."""
+    out: list[str] = []
+    for span in split_sentences(text):
+        piece = text[span.start:span.end]
+        if out and not strip_markers(piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _with_markers(claim: str, numbers: Sequence[int]) -> str:
+    tags = "".join(f"[{n}]" for n in numbers)
+    if claim[-1:] in ".!?":
+        return f"{claim[:-1]} {tags}{claim[-1]}"
+    return f"{claim} {tags}"
+
+
+def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: float) -> GroundedText:
+    """Check every sentence of `text` against the passages; see the module docstring."""
+    sources = passage_sentences(hits)
+    claims_raw = [s for s in answer_sentences(text) if strip_markers(s) and not is_refusal(s)]
+    if not sources or not claims_raw:
+        return GroundedText("", (), ())
+    claim_texts = [strip_markers(s) for s in claims_raw]
+    vectors = embedder.encode(claim_texts + [s[3] for s in sources])
+    claim_vecs, source_vecs = vectors[: len(claim_texts)], vectors[len(claim_texts):]
+    claims = []
+    for raw, claim, cvec in zip(claims_raw, claim_texts, claim_vecs, strict=True):
+        cited = [n for n in markers(raw) if 1 <= n <= len(hits)]
+        terms = content_terms(claim)
+        support = [LEXICAL_WEIGHT * coverage(terms, s[3]) + (1 - LEXICAL_WEIGHT) * float(np.dot(v, cvec))
+                   for s, v in zip(sources, source_vecs, strict=True)]
+        claims.append(_check_claim(claim, cited, sources, support, hits, min_support))
+    kept = [c for c in claims if c.supported]
+    text_out = " ".join(_with_markers(c.text, sorted({x.n for x in c.citations})) for c in kept)
+    citations: list[Citation] = []
+    for c in kept:
+        citations.extend(x for x in c.citations if x not in citations)
+    return GroundedText(text_out, tuple(citations), tuple(claims))
+
+
+def _check_claim(claim: str, cited: list[int], sources: list, support: list[float],
+                 hits: Sequence[Hit], min_support: float) -> Claim:
+    def rows_of(n: int) -> list[int]:
+        # sentences of passage n, including those first attributed to an earlier overlapping passage
+        chunk = hits[n - 1].chunk
+        return [i for i, s in enumerate(sources)
+                if s[1].chunk.doc_id == chunk.doc_id and chunk.start <= s[2].start and s[2].end <= chunk.end]
+
+    candidates = {n: rows_of(n) for n in cited} if cited else {
+        sources[i][0]: [i] for i in [max(range(len(sources)), key=support.__getitem__)]}
+    chosen: list[tuple[int, int]] = []
+    for n, rows in candidates.items():
+        if rows:
+            chosen.append((n, max(rows, key=support.__getitem__)))
+    if not chosen:
+        return Claim(claim, (), False)
+    evidence = " ".join(sources[i][3] for _, i in chosen)
+    missing = missing_facts(claim, evidence)
+    for fact in list(missing):  # a claim may join two sentences of a cited passage
+        for n, rows in candidates.items():
+            extra = next((i for i in rows if fact.lower() in sources[i][3].lower()), None)
+            if extra is not None and (n, extra) not in chosen:
+                chosen.append((n, extra))
+                break
+    evidence = " ".join(sources[i][3] for _, i in chosen)
+    missing = missing_facts(claim, evidence)
+    best = max(support[i] for _, i in chosen)
+    citations = tuple(
+        Citation(n=n, doc_id=sources[i][1].chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
+                 start=sources[i][2].start, end=sources[i][2].end, quote=sources[i][3],
+                 support=round(support[i], 4))
+        for n, i in sorted(chosen, key=lambda p: (p[0], sources[p[1]][2].start)))
+    return Claim(claim, citations, best >= min_support and not missing, tuple(missing), best)

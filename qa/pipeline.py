@@ -1,0 +1,231 @@
+"""The one pipeline object shared by the CLI, the HTTP API, the chat UI and the evaluator.
+
+It owns the embedder, the current index snapshot and the loaded generators; `ask_stream` is the
+single code path for answers (retrieve, gate, generate, verify, fall back or refuse).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index.chunking import ChunkingOptions
+from index.hybrid import FusionOptions, HybridRetriever
+from index.ingest import load_path
+from index.store import IndexStore
+from qa.config import Settings
+from qa.conversation import retrieval_query
+from qa.corpus import default_corpus_paths
+from qa.errors import IndexCorruptError, InvalidInputError
+from qa.evidence import rank_evidence
+from qa.generators import create_generator
+from qa.grounding import verify
+from qa.prompt import REFUSAL, build_messages, is_refusal
+from qa.protocols import Embedder, GenerationRequest, Generator
+from qa.types import Answer, Document, Hit, Turn
+
+log = logging.getLogger(__name__)
+MAX_K = 50
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A text delta while generating, then one final event carrying the verified answer."""
+
+    delta: str = ""
+    answer: Answer | None = None
+
+
+class Pipeline:
+    """Build once with `Pipeline.open(settings)`; thread-safe for concurrent requests."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore,
+                 generators: dict[str, Generator] | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._store = store
+        self._generators: dict[str, Generator] = dict(generators or {})
+        self._write_lock = threading.Lock()
+        self._gen_lock = threading.Lock()
+
+    # ----- construction -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None, build_if_missing: bool = False,
+             preload: Sequence[str] = ()) -> Pipeline:
+        """Load the index at `settings.index_dir` (building the default one if asked) and models."""
+        if embedder is None:
+            from qa.embedder import SentenceTransformerEmbedder
+
+            embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
+        root = settings.index_dir
+        if build_if_missing and not (root / "CURRENT").is_file():
+            store = build_index(settings, embedder, default_corpus_paths())
+        else:
+            store = IndexStore.load(root)
+        check_compatible(store, settings, embedder)
+        pipeline = cls(settings, embedder, store)
+        for name in preload:
+            pipeline.generator(name)
+        return pipeline
+
+    def generator(self, name: str | None = None) -> Generator:
+        """The named backend, created on first use and then reused."""
+        name = name or self.settings.generator
+        with self._gen_lock:
+            if name not in self._generators:
+                log.info("Loading generator '%s'...", name)
+                self._generators[name] = create_generator(name, self.settings, self.embedder)
+            return self._generators[name]
+
+    @property
+    def store(self) -> IndexStore:
+        return self._store
+
+    def loaded_generators(self) -> list[str]:
+        return sorted(self._generators)
+
+    # ----- documents --------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return list(self._store.documents.values())
+
+    def add_documents(self, docs: Sequence[Document], persist: bool = True) -> IndexStore:
+        """Index `docs` (replacing same-id ones) and publish the new snapshot atomically."""
+        with self._write_lock:
+            store = self._store.add(docs, self.embedder)
+            if persist:
+                store.save(self.settings.index_dir)
+            self._store = store
+            return store
+
+    def delete_document(self, doc_id: str, persist: bool = True) -> IndexStore:
+        with self._write_lock:
+            store = self._store.without([doc_id])
+            if persist:
+                store.save(self.settings.index_dir)
+            self._store = store
+            return store
+
+    # ----- retrieval and answers --------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, store: IndexStore | None = None,
+               settings: Settings | None = None) -> list[Hit]:
+        settings = settings or self.settings
+        query = self._check_text(query, settings, what="query")
+        k = _check_k(k or settings.top_k)
+        fusion = FusionOptions(max(settings.candidates, k), settings.rrf_k, settings.dense_weight,
+                               settings.lexical_weight)
+        return HybridRetriever(store or self._store, self.embedder, fusion).search(query, k)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), store: IndexStore | None = None,
+            **overrides: object) -> Answer:
+        answer = None
+        for event in self.ask_stream(question, history, store=store, **overrides):
+            answer = event.answer or answer
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[Turn] = (), store: IndexStore | None = None,
+                   **overrides: object) -> Iterator[StreamEvent]:
+        """Yield text deltas as the generator writes, then the verified `Answer`.
+
+        `overrides` are per-request settings (generator, top_k, temperature, max_new_tokens, ...).
+        """
+        settings = self.settings.override(**overrides) if overrides else self.settings
+        question = self._check_text(question, settings, what="question")
+        history = tuple(history)[-settings.max_history_turns:] if settings.max_history_turns else ()
+        started = time.perf_counter()
+        query = retrieval_query(question, history)
+        hits = self.search(query, settings.top_k, store=store, settings=settings)
+        retrieved = time.perf_counter()
+        generator = self.generator(settings.generator)
+        base = Answer(answer="", citations=(), grounded=False, refused=True, generator=generator.name,
+                      model=generator.model, hits=tuple(hits), query=query)
+
+        ranked = rank_evidence(query, hits, self.embedder)
+        best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        if not ranked or best_dense < settings.min_retrieval_score or ranked[0].score < settings.min_evidence:
+            yield StreamEvent(delta=REFUSAL)
+            yield StreamEvent(answer=_finish(replace(base, answer=REFUSAL), started, retrieved, retrieved))
+            return
+
+        request = GenerationRequest(question, tuple(hits), build_messages(question, hits, history),
+                                    settings.max_new_tokens, settings.temperature)
+        pieces = []
+        for delta in generator.stream(request):
+            pieces.append(delta)
+            yield StreamEvent(delta=delta)
+        generated = time.perf_counter()
+        raw = "".join(pieces).strip()
+        checked = verify(raw, hits, self.embedder, settings.min_support)
+        if checked.text and not is_refusal(raw):
+            answer = replace(base, answer=checked.text, citations=checked.citations,
+                             grounded=checked.all_supported, refused=False)
+        else:  # nothing the generator wrote holds up: answer with the best evidence sentence itself
+            best = ranked[0]
+            fallback = verify(f"{best.text} [{best.n}]", hits, self.embedder, settings.min_support)
+            answer = replace(base, answer=fallback.text, citations=fallback.citations,
+                             grounded=bool(fallback.text), refused=not fallback.text,
+                             generator=f"{generator.name}+extractive" if generator.name != "extractive"
+                             else generator.name)
+            if not fallback.text:
+                answer = replace(answer, answer=REFUSAL)
+        yield StreamEvent(answer=_finish(answer, started, retrieved, generated))
+
+    @staticmethod
+    def _check_text(text: str, settings: Settings, what: str) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInputError(f"The {what} is empty; please type a {what}.")
+        if len(text) > settings.max_question_chars:
+            raise InvalidInputError(f"The {what} is too long ({len(text)} characters; "
+                                    f"the limit is {settings.max_question_chars}).")
+        return text.strip()
+
+
+def _check_k(k: int) -> int:
+    if not 1 <= k <= MAX_K:
+        raise InvalidInputError(f"k must be between 1 and {MAX_K} (got {k}).")
+    return k
+
+
+def _finish(answer: Answer, started: float, retrieved: float, generated: float) -> Answer:
+    now = time.perf_counter()
+    return replace(answer, timings={
+        "retrieve_ms": round((retrieved - started) * 1000, 2),
+        "generate_ms": round((generated - retrieved) * 1000, 2),
+        "total_ms": round((now - started) * 1000, 2),
+    })
+
+
+def chunking_options(settings: Settings) -> ChunkingOptions:
+    try:
+        return ChunkingOptions(settings.chunk_sentences, settings.chunk_overlap, settings.max_sentence_chars)
+    except ValueError as err:
+        raise InvalidInputError(f"Invalid chunking settings: {err}.") from None
+
+
+def build_index(settings: Settings, embedder: Embedder, paths: Sequence[Path]) -> IndexStore:
+    """Index files from scratch and save them atomically at `settings.index_dir`."""
+    docs = [load_path(Path(p)) for p in paths]
+    store = IndexStore.build(docs, embedder, chunking_options(settings), settings.ann, settings.ann_threshold)
+    store.save(settings.index_dir)
+    return store
+
+
+def check_compatible(store: IndexStore, settings: Settings, embedder: Embedder) -> None:
+    """Fail clearly when the index on disk does not match the configuration or its sources."""
+    m = store.manifest
+    hint = "Rebuild it with `qa index build`."
+    if m.num_chunks and (m.embed_model != embedder.model_id or m.dimension != embedder.dimension):
+        raise IndexCorruptError(f"The index was built with '{m.embed_model}' but '{embedder.model_id}' "
+                                f"is configured. {hint}")
+    wanted = {"sentences_per_chunk": settings.chunk_sentences, "overlap": settings.chunk_overlap,
+              "max_sentence_chars": settings.max_sentence_chars}
+    if m.chunking != wanted:
+        raise IndexCorruptError(f"The index was chunked with {m.chunking}, the settings ask for {wanted}. "
+                                f"{hint}")
+    stale = store.stale_documents()
+    if stale:
+        raise IndexCorruptError(f"The index is stale: '{stale[0]}' changed on disk since it was indexed. {hint}")

@@ -1,0 +1,65 @@
+"""Small text helpers shared by evidence scoring and verification: content words, key facts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from index.lexical import tokenize
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*[A-Za-z0-9]|\b[A-Z]\b")
+_MARKER = re.compile(r"\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
+# Capitalised words that are not names when they start a sentence or a clause.
+_COMMON = {
+    "The", "A", "An", "In", "On", "At", "It", "Its", "This", "That", "These", "Those", "They", "He",
+    "She", "We", "I", "You", "Yes", "No", "And", "But", "Or", "So", "As", "For", "By", "With", "From",
+    "After", "Before", "When", "While", "Since", "According", "First", "Second", "Third", "Fourth",
+    "Finally", "However", "Also", "There", "Their", "His", "Her", "Both", "Each", "Some", "Many",
+    "Despite", "Even", "Instead", "Specifically", "Neither", "Events", "Plans", "Difficult", "If",
+    "To", "Of", "Not", "Only", "Then", "Thus", "Because", "Although", "Who", "What", "Where", "Why",
+    "How", "Which", "Answer", "Passage", "Passages", "Article", "Source", "Sources",
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase, unify quotes and dashes, strip accents: for tolerant containment checks."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[‐-―−]", "-", text)
+    return text.lower()
+
+
+def strip_markers(text: str) -> str:
+    """Text without `[n]` citation markers."""
+    return _MARKER.sub("", text).strip()
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed, stop-word-free tokens (the same analysis BM25 uses)."""
+    return set(tokenize([text])[0])
+
+
+def key_facts(sentence: str) -> list[str]:
+    """Numbers and proper names in a sentence: each must appear in the text it cites."""
+    facts = _NUMBER.findall(sentence)
+    for match in _NAME.finditer(sentence):
+        word = match.group(0).rstrip(".")
+        if word in _COMMON or (len(word) < 2 and not word.isupper()):
+            continue
+        facts.append(word.removesuffix("’s").removesuffix("'s"))
+    return facts
+
+
+def missing_facts(sentence: str, evidence: str) -> list[str]:
+    """The key facts of `sentence` that do not occur in `evidence` (tolerant of case and quotes)."""
+    folded = fold(evidence)
+    return [f for f in key_facts(sentence) if fold(f) not in folded]
+
+
+def coverage(query_terms: set[str], text: str) -> float:
+    """Share of `query_terms` found in `text`'s terms (1.0 when there are none)."""
+    if not query_terms:
+        return 1.0
+    return len(query_terms & content_terms(text)) / len(query_terms)
