@@ -35,7 +35,7 @@ index: setup
 	$(VENV)/bin/qa index build
 
 run: setup
-	$(VENV)/bin/qa chat
+	$(VENV)/bin/qa serve
 
 test: setup-dev
 	$(VENV)/bin/ruff check .

@@ -164,6 +164,17 @@ def chat(generator: Annotated[Optional[str], typer.Option(help="transformers | o
         history += [Turn("user", question), Turn("assistant", answer.answer)]
 
 
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (QA_HOST).")] = None,
+          port: Annotated[Optional[int], typer.Option(help="Port (QA_PORT).")] = None,
+          generator: Annotated[Optional[str], typer.Option(help="Default generator (QA_GENERATOR).")] = None,
+          index: IndexOpt = None) -> None:
+    """Serve the chat UI at / and the HTTP API under /v1 (OpenAPI docs at /docs)."""
+    from ui.server import serve as run_server
+
+    run_server(_settings(index, host=host, port=port, generator=generator))
+
+
 def main() -> None:
     """Console-script entry point: QAError becomes a one-line message and exit code 2."""
     logging.basicConfig(level=os.environ.get("QA_LOG_LEVEL", "WARNING").upper(),

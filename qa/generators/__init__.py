@@ -18,7 +18,8 @@ def create_generator(name: str, settings: Settings, embedder: Embedder) -> Gener
     if name == "transformers":
         from qa.generators.local_llm import TransformersGenerator
 
-        return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads)
+        return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads,
+                                     quantize=settings.gen_quantize)
     if name == "openai":
         from qa.generators.openai_api import OpenAIGenerator
 

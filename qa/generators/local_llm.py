@@ -25,16 +25,23 @@ class TransformersGenerator:
 
     name = "transformers"
 
-    def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0) -> None:
+    def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0,
+                 quantize: str = "int8") -> None:
         import torch
 
         if threads:
             torch.set_num_threads(threads)
         resolved = resolve_gen_model(model)
         self.model = resolved.name
-        self.description = resolved.describe()
         self._lock = threading.Lock()
         self._tokenizer, self._model = _load(resolved, cache_dir)
+        if quantize == "int8":
+            import warnings
+
+            warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+            # int8 dynamic quantisation of the Linear layers: ~2.5x faster decoding on CPU (see README)
+            self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.description = f"{resolved.describe()} ({'int8 dynamic' if quantize == 'int8' else 'float32'})"
         log.info("Generator model: %s", self.description)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
@@ -45,7 +52,7 @@ class TransformersGenerator:
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True,
                                         timeout=300)
         kwargs: dict[str, Any] = dict(**inputs, streamer=streamer, max_new_tokens=request.max_new_tokens,
-                                      pad_token_id=self._tokenizer.eos_token_id)
+                                      pad_token_id=self._tokenizer.eos_token_id, cache_implementation="static")
         if request.temperature > 0:
             kwargs.update(do_sample=True, temperature=request.temperature, top_p=0.95)
         else:
@@ -107,12 +114,16 @@ def _save_converted(tokenizer: Any, model: Any, target: Path) -> None:
     import shutil
     import tempfile
 
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".staging-"))
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".staging-"))
+        # the weights are plain float32 now; drop the GGUF marker so transformers will save them
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         staging.rename(target)
-    except OSError as err:
+    except (OSError, ValueError) as err:
         log.warning("Could not cache converted weights at %s: %s", target, err)
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,131 @@
+"""The real server process on loopback, driven by the official `openai` client, httpx and gradio_client."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`qa serve` with the extractive generator as default (fast), on a free loopback port."""
+    port = free_port()
+    tmp = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(tmp / "index"), "QA_GENERATOR": "extractive",
+           "QA_FEEDBACK_PATH": str(tmp / "feedback.jsonl"), "QA_MAX_UPLOAD_BYTES": "20000"}
+    env.pop("QA_API_KEY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        pytest.fail("server did not become ready")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_health_and_docs(server):
+    assert httpx.get(f"{server}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server}/readyz").json()["chunks"] > 0
+    spec = httpx.get(f"{server}/openapi.json").json()
+    assert "/v1/ask" in spec["paths"] and "/v1/chat/completions" in spec["paths"]
+    assert httpx.get(f"{server}/docs").status_code == 200
+
+
+def test_ask_search_and_stream(server):
+    body = {"question": "Who hosted a retreat in rural Virginia?"}
+    answer = httpx.post(f"{server}/v1/ask", json=body, timeout=60).json()
+    assert "Kurt Campbell" in answer["answer"] and answer["grounded"] and not answer["refused"]
+    cite = answer["citations"][0]
+    article = httpx.get(f"{server}/v1/documents").json()[0]
+    assert article["doc_id"] == cite["doc_id"]
+    hits = httpx.post(f"{server}/v1/search", json={"query": "Code for Unplanned Encounters", "k": 2}).json()
+    assert len(hits) == 2 and hits[0]["rank"] == 1
+    with httpx.stream("POST", f"{server}/v1/ask?stream=true", json=body, timeout=60) as response:
+        events = [line[7:] for line in response.iter_lines() if line.startswith("event: ")]
+    assert events[0] == "token" and events[-2:] == ["citations", "answer"]
+
+
+def test_documents_upload_and_delete(server):
+    files = {"file": ("notes.md", b"# Notes\n\nThe Busan port handles many containers.", "text/markdown")}
+    created = httpx.post(f"{server}/v1/documents", files=files, timeout=60)
+    assert created.status_code == 201 and created.json()["doc_id"] == "notes"
+    hits = httpx.post(f"{server}/v1/search", json={"query": "Busan port containers", "k": 1}).json()
+    assert hits[0]["doc_id"] == "notes"
+    assert httpx.delete(f"{server}/v1/documents/notes").status_code == 204
+    assert httpx.delete(f"{server}/v1/documents/notes").status_code == 404
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status"), [
+    ("post", "/v1/ask", {"json": {"question": ""}}, 422),
+    ("post", "/v1/ask", {"json": {"question": "x" * 2001}}, 422),
+    ("post", "/v1/ask", {"json": {"question": "q", "k": 0}}, 422),
+    ("post", "/v1/ask", {"json": {"question": "q", "k": 51}}, 422),
+    ("post", "/v1/ask", {"json": {"question": "q", "path": "/etc/passwd"}}, 422),
+    ("post", "/v1/ask", {"content": b"{" * 2_000_000, "headers": {"content-type": "application/json"}}, 413),
+    ("post", "/v1/documents", {"files": {"file": ("a.exe", b"MZ", "application/octet-stream")}}, 415),
+    ("post", "/v1/documents", {"files": {"file": ("big.txt", b"a " * 20000, "text/plain")}}, 413),
+    ("delete", "/v1/documents/nope", {}, 404),
+    ("post", "/v1/chat/completions", {"json": {"model": "nope", "messages": [{"role": "user", "content": "q"}]}}, 404),
+])
+def test_limits_return_documented_status(server, method, path, kwargs, status):
+    response = getattr(httpx, method)(f"{server}{path}", timeout=60, **kwargs)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["message"] and error["type"] and "Traceback" not in response.text
+
+
+def test_openai_client(server):
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{server}/v1", api_key="unused")
+    assert "article-qa-extractive" in [m.id for m in client.models.list()]
+    question = "In what year were the Code for Unplanned Encounters at Sea guidelines established?"
+    completion = client.chat.completions.create(model="article-qa", messages=[{"role": "user", "content": question}])
+    text = completion.choices[0].message.content
+    assert "2014" in text and "[" in text
+    extra = completion.model_extra or {}
+    assert extra["citations"] and extra["grounded"] is True
+    stream = client.chat.completions.create(
+        model="article-qa-extractive", stream=True,
+        messages=[{"role": "user", "content": "Who hosted a retreat in rural Virginia?"}])
+    chunks = list(stream)
+    assert "Kurt Campbell" in "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_gradio_client_chat(server):
+    from gradio_client import Client
+
+    client = Client(f"{server}/", verbose=False)
+    question = "When were the Code for Unplanned Encounters at Sea guidelines established?"
+    result = client.predict(question, [], "extractive", 5, 0.0, api_name="/chat")
+    messages = result[0]
+    assert messages[-1]["role"] == "assistant"
+    assert "2014" in json.dumps(messages[-1]["content"]) and "cite-link" in json.dumps(messages[-1]["content"])
+    assert "mark" in result[1] and "grounded" in result[3].lower()

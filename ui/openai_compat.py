@@ -1,0 +1,98 @@
+"""OpenAI-compatible `/v1/chat/completions` and `/v1/models` over the same pipeline.
+
+The last user message is the question and earlier messages are the history. The answer keeps its
+`[n]` markers; citations, `grounded` and `refused` travel as extra fields. Streams carry the
+verified answer (not the unverified draft) as `chat.completion.chunk`s, ending with `[DONE]`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from qa.errors import InvalidInputError, NotFoundError
+from qa.generators import GENERATOR_NAMES
+from qa.pipeline import Pipeline
+from qa.serialize import citation_json
+from qa.types import Answer, Turn
+from ui.schemas import ChatCompletionRequest, ErrorResponse
+
+MODEL_PREFIX = "article-qa"
+
+
+def model_ids() -> list[str]:
+    return [MODEL_PREFIX] + [f"{MODEL_PREFIX}-{g}" for g in GENERATOR_NAMES]
+
+
+def _generator_for(model: str) -> str | None:
+    if model == MODEL_PREFIX:
+        return None
+    for name in GENERATOR_NAMES:
+        if model == f"{MODEL_PREFIX}-{name}":
+            return name
+    raise NotFoundError(f"The model '{model}' does not exist; GET /v1/models lists them.")
+
+
+def _text(content: str | list[dict] | None) -> str:
+    if isinstance(content, list):  # content parts: keep the text ones
+        return " ".join(str(p.get("text", "")) for p in content if p.get("type") == "text")
+    return content or ""
+
+
+def _extras(answer: Answer) -> dict:
+    return {"citations": [citation_json(c) for c in answer.citations], "grounded": answer.grounded,
+            "refused": answer.refused, "generator": answer.generator, "timings": answer.timings}
+
+
+def openai_router(pipeline: Pipeline, auth: Callable[..., None]) -> APIRouter:
+    router = APIRouter(prefix="/v1", dependencies=[Depends(auth)],
+                       responses={code: {"model": ErrorResponse} for code in (400, 401, 404, 422, 503)})
+
+    @router.get("/models", summary="OpenAI-compatible model list")
+    def models() -> dict:
+        created = int(time.time())
+        return {"object": "list", "data": [{"id": m, "object": "model", "created": created, "owned_by": "qa"}
+                                           for m in model_ids()]}
+
+    @router.post("/chat/completions", summary="OpenAI-compatible chat completion (answers cite [n])",
+                 responses={200: {"content": {"text/event-stream": {}}}})
+    def chat_completions(req: ChatCompletionRequest):  # type: ignore[no-untyped-def]
+        generator = _generator_for(req.model)
+        turns = [Turn(m.role, _text(m.content)) for m in req.messages if m.role in ("user", "assistant")]
+        if not turns or turns[-1].role != "user" or not turns[-1].content.strip():
+            raise InvalidInputError("The last message must be a non-empty user message (the question).")
+        answer = pipeline.ask(turns[-1].content, turns[:-1], generator=generator, top_k=req.k,
+                              temperature=req.temperature, max_new_tokens=req.max_tokens)
+        completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        created = int(time.time())
+        if req.stream:
+            return StreamingResponse(_chunks(completion_id, created, req.model, answer),
+                                     media_type="text/event-stream")
+        return {
+            "id": completion_id, "object": "chat.completion", "created": created, "model": req.model,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": answer.answer}}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            **_extras(answer),
+        }
+
+    return router
+
+
+def _chunks(completion_id: str, created: int, model: str, answer: Answer) -> Iterator[str]:
+    def chunk(delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
+        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **(extra or {})}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    words = answer.answer.split(" ")
+    for i, word in enumerate(words):
+        yield chunk({"content": word if i == 0 else " " + word})
+    yield chunk({}, "stop", _extras(answer))
+    yield "data: [DONE]\n\n"

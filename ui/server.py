@@ -1,0 +1,40 @@
+"""One process serving both front ends: the Gradio UI at `/` and the API under `/v1` (docs at `/docs`)."""
+
+from __future__ import annotations
+
+import logging
+
+import gradio as gr
+from fastapi import FastAPI
+
+from qa.config import Settings
+from qa.pipeline import Pipeline
+from ui.api import create_api
+from ui.chat_ui import build_ui
+from ui.render import CSS, HEAD
+
+log = logging.getLogger("qa.server")
+
+
+def create_app(pipeline: Pipeline) -> FastAPI:
+    app = create_api(pipeline)
+    return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS, head=HEAD,
+                               theme=gr.themes.Soft())
+
+
+def serve(settings: Settings) -> None:
+    """Load the index (building the default one if missing) and the default generator, then listen.
+
+    The port opens only once models are loaded, so a client that connects gets a ready server.
+    """
+    import uvicorn
+
+    log.warning("Loading index and models (first start converts the generator weights)...")
+    pipeline = Pipeline.open(settings, build_if_missing=True, preload=[settings.generator])
+    log.warning("Embedding model: %s", getattr(pipeline.embedder, "description", pipeline.embedder.model_id))
+    gen = pipeline.generator()
+    log.warning("Generator: %s %s", gen.name, getattr(gen, "description", gen.model))
+    app = create_app(pipeline)
+    log.warning("Ready: UI http://%s:%d/  API http://%s:%d/v1  docs http://%s:%d/docs",
+                settings.host, settings.port, settings.host, settings.port, settings.host, settings.port)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
