@@ -58,14 +58,20 @@ def markers(sentence: str) -> list[int]:
     return found
 
 
+_LEADING_MARKERS = re.compile(r"^(\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\])+")
+
+
 def answer_sentences(text: str) -> list[str]:
-    """Sentences of a generated answer; a run of bare markers joins the sentence before it."""
+    """Sentences of a generated answer; markers that open a sentence ("... claim. [1] Next") belong
+    to the sentence before it."""
     out: list[str] = []
     for span in split_sentences(text):
         piece = text[span.start:span.end]
-        if out and not strip_markers(piece):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
+        lead = _LEADING_MARKERS.match(piece)
+        if out and lead:
+            out[-1] = f"{out[-1]} {lead.group(0).strip()}"
+            piece = piece[lead.end():].strip()
+        if piece:
             out.append(piece)
     return out
 
@@ -77,10 +83,20 @@ def _with_markers(claim: str, numbers: Sequence[int]) -> str:
     return f"{claim} {tags}"
 
 
-def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: float) -> GroundedText:
+def informative(claim: str, question: str) -> bool:
+    """False for questions and for echoes of the question that add no content word of their own."""
+    if claim.rstrip().endswith("?"):
+        return False
+    terms = content_terms(claim)
+    return bool(terms) and not terms <= content_terms(question)
+
+
+def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: float,
+           question: str = "") -> GroundedText:
     """Check every sentence of `text` against the passages; see the module docstring."""
     sources = passage_sentences(hits)
-    claims_raw = [s for s in answer_sentences(text) if strip_markers(s) and not is_refusal(s)]
+    claims_raw = [s for s in answer_sentences(text)
+                  if strip_markers(s) and not is_refusal(s) and informative(strip_markers(s), question)]
     if not sources or not claims_raw:
         return GroundedText("", (), ())
     claim_texts = [strip_markers(s) for s in claims_raw]

@@ -159,7 +159,7 @@ class Pipeline:
             yield StreamEvent(delta=delta)
         generated = time.perf_counter()
         raw = "".join(pieces).strip()
-        checked = verify(raw, hits, self.embedder, settings.min_support)
+        checked = verify(raw, hits, self.embedder, settings.min_support, question=query)
         if checked.text and not is_refusal(raw):
             answer = replace(base, answer=checked.text, citations=checked.citations,
                              grounded=checked.all_supported, refused=False)
