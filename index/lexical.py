@@ -50,6 +50,11 @@ class LexicalIndex:
         rows, scores = self.model.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
 
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every indexed (stemmed) term."""
+        return set(self.model.vocab_dict) if self.model is not None else set()
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self.model is not None:

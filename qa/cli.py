@@ -175,6 +175,44 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (QA_HOS
     run_server(_settings(index, host=host, port=port, generator=generator))
 
 
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Optional[Path], typer.Argument(help="JSONL, CSV or SQuAD JSON question set.")] = None,
+    generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
+    k: KOpt = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default eval/runs/<name>-<gen>).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Questions in flight.")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="auto | jsonl | csv | squad")] = "auto",
+    pool: Annotated[str, typer.Option(help="SQuAD: retrieve from the question's 'article' or 'all'.")] = "article",
+    compare_runs: Annotated[Optional[tuple[Path, Path]], typer.Option("--compare", help="Two run folders.")] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Evaluate a question set: retrieval, answer, citation and refusal metrics, plus an HTML report."""
+    from qa.evaluation import report
+    from qa.evaluation.datasets import load_eval_set
+    from qa.evaluation.runner import run_eval, summarize
+    from qa.pipeline import Pipeline
+
+    if compare_runs:
+        print(report.compare(*compare_runs))
+        return
+    if questions is None:
+        raise QAError("Give a question file (or --compare RUN_A RUN_B).")
+    if pool not in ("article", "all"):
+        raise QAError("--pool must be 'article' or 'all'.")
+    settings = _settings(index, generator=generator, top_k=k)
+    eval_set = load_eval_set(questions, fmt, limit)
+    pipeline = Pipeline.open(settings, build_if_missing=True)
+    results = run_eval(pipeline, eval_set, generator=settings.generator, k=settings.top_k,
+                       concurrency=concurrency, pool=pool)
+    metrics = summarize(results)
+    target = out or Path("eval/runs") / f"{questions.stem}-{settings.generator}"
+    report.write_outputs(target, metrics, results, f"{eval_set.name} · {settings.generator}")
+    print(report.summary_markdown(metrics, f"{eval_set.name} · {settings.generator}"))
+    err.print(f"Wrote {target}/metrics.json, results.jsonl, summary.md, report.html", markup=False)
+
+
 def main() -> None:
     """Console-script entry point: QAError becomes a one-line message and exit code 2."""
     logging.basicConfig(level=os.environ.get("QA_LOG_LEVEL", "WARNING").upper(),

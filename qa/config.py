@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     # Grounding
     min_retrieval_score: float = Field(0.30, description="Refuse when the best dense cosine is below.")
-    min_evidence: float = Field(0.45, description="Refuse when the best evidence sentence scores below.")
+    min_evidence: float = Field(0.42, description="Refuse when the best evidence sentence scores below.")
     min_support: float = Field(0.45, ge=0.0, le=1.0, description="Answer sentences need this support.")
     max_question_chars: int = Field(2000, ge=1)
     max_history_turns: int = Field(8, ge=0)

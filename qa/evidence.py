@@ -3,17 +3,25 @@ of the answerability gate and of attaching citations to uncited answer sentences
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from index.lexical import tokenize
 from qa.protocols import Embedder
-from qa.text import content_terms, coverage
+from qa.text import content_terms, coverage, key_facts
 from qa.types import Hit, Span
 
 SIMILARITY_WEIGHT = 0.6
 COVERAGE_WEIGHT = 0.4
+ANSWER_TYPE_BONUS = 0.08
+_YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b(January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December)\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
+                     r"thousand|million|billion)\b", re.IGNORECASE)
+UNKNOWN_TERM_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -26,10 +34,22 @@ class Evidence:
     text: str
     similarity: float
     coverage: float
+    type_match: bool = False
 
     @property
     def score(self) -> float:
-        return SIMILARITY_WEIGHT * self.similarity + COVERAGE_WEIGHT * self.coverage
+        bonus = ANSWER_TYPE_BONUS if self.type_match else 0.0
+        return SIMILARITY_WEIGHT * self.similarity + COVERAGE_WEIGHT * self.coverage + bonus
+
+
+def expected_type(question: str) -> re.Pattern[str] | None:
+    """The shape of answer a question asks for: a date for 'when', a number for 'how many'."""
+    q = question.lower()
+    if re.search(r"\bwhen\b|\bwhat (year|date|month|day)\b|\bin which year\b", q):
+        return _YEAR_OR_DATE
+    if re.search(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage)\b", q):
+        return _NUMBER
+    return None
 
 
 def passage_sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, Span, str]]:
@@ -47,14 +67,57 @@ def passage_sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, Span, str]]:
     return out
 
 
+def _previous_sentences(hits: Sequence[Hit]) -> dict[tuple[str, int], str]:
+    """(doc_id, sentence start) -> the sentence just before it, where a passage shows both."""
+    before: dict[tuple[str, int], str] = {}
+    for hit in hits:
+        c = hit.chunk
+        for prev, span in zip(c.sentences, c.sentences[1:], strict=False):
+            before[(c.doc_id, span.start)] = c.text[prev.start - c.start:prev.end - c.start]
+    return before
+
+
 def rank_evidence(question: str, hits: Sequence[Hit], embedder: Embedder) -> list[Evidence]:
-    """All passage sentences, best evidence for `question` first."""
+    """All passage sentences, best evidence for `question` first.
+
+    Coverage counts the question's content words in the sentence and, at half weight, in the sentence
+    before it (so "It opened in 1876." still matches "When did Busan Port open?").
+    """
     sents = passage_sentences(hits)
     if not sents:
         return []
     vectors = embedder.encode([question] + [s[3] for s in sents])
     sims = vectors[1:] @ vectors[0]
     terms = content_terms(question)
-    scored = [Evidence(n, hit, span, text, float(sim), coverage(terms, text))
-              for (n, hit, span, text), sim in zip(sents, np.asarray(sims), strict=True)]
+    before = _previous_sentences(hits)
+    wanted = expected_type(question)
+    scored = []
+    for (n, hit, span, text), sim in zip(sents, np.asarray(sims), strict=True):
+        own = coverage(terms, text)
+        context = coverage(terms, before.get((hit.chunk.doc_id, span.start), "") + " " + text)
+        scored.append(Evidence(n, hit, span, text, float(sim), max(own, (own + context) / 2),
+                               bool(wanted and wanted.search(text))))
     return sorted(scored, key=lambda e: (-e.score, e.n, e.span.start))
+
+
+@dataclass(frozen=True)
+class Answerability:
+    """How likely the passages answer the question; `unknown_facts` are names/numbers the corpus lacks."""
+
+    score: float
+    unknown_terms: tuple[str, ...]
+    unknown_facts: tuple[str, ...]
+
+
+def answerability(question: str, ranked: Sequence[Evidence], vocabulary: set[str]) -> Answerability:
+    """Best evidence score, lowered by the share of question terms that occur nowhere in the corpus.
+
+    A name or number in the question that the corpus never mentions ("Dong Jun", "2019") means the
+    corpus cannot answer it, whatever the similarity says.
+    """
+    terms = content_terms(question)
+    unknown = sorted(terms - vocabulary)
+    facts = sorted({f for f in key_facts(question) if any(t not in vocabulary for t in tokenize([f])[0])})
+    best = ranked[0].score if ranked else 0.0
+    score = best - UNKNOWN_TERM_PENALTY * (len(unknown) / len(terms) if terms else 0.0)
+    return Answerability(score, tuple(unknown), tuple(facts))

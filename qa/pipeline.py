@@ -21,7 +21,7 @@ from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
 from qa.errors import IndexCorruptError, InvalidInputError
-from qa.evidence import rank_evidence
+from qa.evidence import answerability, rank_evidence
 from qa.generators import create_generator
 from qa.grounding import verify
 from qa.prompt import REFUSAL, build_messages, is_refusal
@@ -146,7 +146,9 @@ class Pipeline:
 
         ranked = rank_evidence(query, hits, self.embedder)
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        if not ranked or best_dense < settings.min_retrieval_score or ranked[0].score < settings.min_evidence:
+        able = answerability(query, ranked, (store or self._store).lexical.vocabulary)
+        if (not ranked or best_dense < settings.min_retrieval_score or able.unknown_facts
+                or able.score < settings.min_evidence):
             yield StreamEvent(delta=REFUSAL)
             yield StreamEvent(answer=_finish(replace(base, answer=REFUSAL), started, retrieved, retrieved))
             return
@@ -159,6 +161,7 @@ class Pipeline:
             yield StreamEvent(delta=delta)
         generated = time.perf_counter()
         raw = "".join(pieces).strip()
+        base = replace(base, draft=raw)
         checked = verify(raw, hits, self.embedder, settings.min_support, question=query)
         if checked.text and not is_refusal(raw):
             answer = replace(base, answer=checked.text, citations=checked.citations,

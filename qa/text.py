@@ -18,8 +18,13 @@ _COMMON = {
     "Finally", "However", "Also", "There", "Their", "His", "Her", "Both", "Each", "Some", "Many",
     "Despite", "Even", "Instead", "Specifically", "Neither", "Events", "Plans", "Difficult", "If",
     "To", "Of", "Not", "Only", "Then", "Thus", "Because", "Although", "Who", "What", "Where", "Why",
-    "How", "Which", "Answer", "Passage", "Passages", "Article", "Source", "Sources",
+    "How", "Which", "Whose", "Whom", "Does", "Did", "Do", "Is", "Are", "Was", "Were", "Can", "Could",
+    "Answer", "Passage", "Passages", "Article", "Source", "Sources",
 }
+# Stemmed words that shape a question but carry no content (BM25's English list keeps them).
+QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "whi", "how", "doe", "did", "do",
+                  "articl", "say", "mani", "much", "accord", "kind", "type", "happen", "anyth", "about",
+                  "passag", "text", "mention", "tell", "describ"}
 
 
 def fold(text: str) -> str:
@@ -37,8 +42,8 @@ def strip_markers(text: str) -> str:
 
 
 def content_terms(text: str) -> set[str]:
-    """Stemmed, stop-word-free tokens (the same analysis BM25 uses)."""
-    return set(tokenize([text])[0])
+    """Stemmed tokens without stop words or question words (the analysis BM25 uses, minus those)."""
+    return set(tokenize([text])[0]) - QUESTION_WORDS
 
 
 def key_facts(sentence: str) -> list[str]:

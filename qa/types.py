@@ -82,3 +82,4 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     query: str = ""
+    draft: str = ""  # what the generator wrote before verification

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from qa.evidence import rank_evidence
 from qa.protocols import Embedder, GenerationRequest
 
-SECOND_SENTENCE_RATIO = 0.92
+SECOND_SENTENCE_RATIO = 0.90
 
 
 class ExtractiveGenerator:

@@ -1,0 +1,1 @@
+"""Batch evaluation: question sets (JSONL, CSV, SQuAD), metrics, reports and run comparison."""
