@@ -83,9 +83,13 @@ def _with_markers(claim: str, numbers: Sequence[int]) -> str:
     return f"{claim} {tags}"
 
 
+_META = re.compile(r"\b(question|the answer|this article|the article is about|passages?)\b|^(a|q):", re.IGNORECASE)
+
+
 def informative(claim: str, question: str) -> bool:
-    """False for questions and for echoes of the question that add no content word of their own."""
-    if claim.rstrip().endswith("?"):
+    """False for questions, talk about the question/article instead of an answer, and echoes of the
+    question that add no content word of their own."""
+    if claim.rstrip().endswith("?") or _META.search(claim):
         return False
     terms = content_terms(claim)
     return bool(terms) and not terms <= content_terms(question)

@@ -38,4 +38,6 @@ def is_refusal(text: str) -> bool:
     """Whether a generated answer says the article does not contain the answer."""
     lowered = text.lower()
     return any(p in lowered for p in ("does not say", "doesn't say", "does not contain", "not mentioned",
-                                      "no information", "not provided", "cannot answer", "can't answer"))
+                                      "no information", "not provided", "cannot answer", "can't answer",
+                                      "does not provide", "doesn't provide", "does not mention",
+                                      "doesn't mention", "no answer"))

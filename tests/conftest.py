@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -54,3 +59,37 @@ def pipeline(article_index, embedder):
     from qa.pipeline import Pipeline
 
     return Pipeline.open(article_index, embedder=embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`qa serve` with the extractive generator as default (fast), on a free loopback port."""
+    port = free_port()
+    tmp = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(tmp / "index"), "QA_GENERATOR": "extractive",
+           "QA_FEEDBACK_PATH": str(tmp / "feedback.jsonl"), "QA_MAX_UPLOAD_BYTES": "20000"}
+    env.pop("QA_API_KEY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        pytest.fail("server did not become ready")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)

@@ -122,3 +122,15 @@ def test_bad_questions_are_rejected(store, question):
     pipeline, _ = make_pipeline(store, "x")
     with pytest.raises(InvalidInputError):
         pipeline.ask(question)
+
+
+@pytest.mark.parametrize("draft", [
+    "Who hosted a retreat in rural Virginia? [1]",
+    'The answer to the question "Who hosted a retreat?" is in the passage [1].',
+    "The article is about a retreat in rural Virginia [1].",
+])
+def test_non_answers_are_not_shown(store, draft):
+    pipeline, _ = make_pipeline(store, draft)
+    answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
+    assert answer.generator == "scripted+extractive"
+    assert "Kurt Campbell" in answer.answer

@@ -26,7 +26,7 @@ class TransformersGenerator:
     name = "transformers"
 
     def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0,
-                 quantize: str = "int8") -> None:
+                 quantize: str = "none") -> None:
         import torch
 
         if threads:
@@ -39,7 +39,7 @@ class TransformersGenerator:
             import warnings
 
             warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
-            # int8 dynamic quantisation of the Linear layers: ~2.5x faster decoding on CPU (see README)
+            # int8 dynamic quantisation of the Linear layers: ~2.5x faster decoding, worse answers (README)
             self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
         self.description = f"{resolved.describe()} ({'int8 dynamic' if quantize == 'int8' else 'float32'})"
         log.info("Generator model: %s", self.description)
