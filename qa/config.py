@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     max_new_tokens: int = Field(160, ge=1, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     threads: int = Field(0, ge=0, le=256, description="Torch threads for generation; 0 = library default.")
-    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     openai_model: str = "default"
     openai_api_key: str = "none"
     openai_timeout_s: float = Field(120.0, gt=0)

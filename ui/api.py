@@ -134,7 +134,8 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     def healthz() -> dict:
         return {"status": "ok"}
 
-    @app.get("/readyz", summary="Readiness: index loaded and default generator ready")
+    @app.get("/readyz", summary="Readiness: index loaded and default generator ready",
+             responses={503: {"description": "Still loading"}})
     def readyz() -> JSONResponse:
         ready = bool(pipeline.store.chunks) and settings.generator in pipeline.loaded_generators()
         body = {"status": "ready" if ready else "loading", "documents": len(pipeline.documents()),

@@ -23,6 +23,9 @@ def create_generator(name: str, settings: Settings, embedder: Embedder) -> Gener
     if name == "openai":
         from qa.generators.openai_api import OpenAIGenerator
 
+        if not settings.openai_base_url:
+            raise InvalidInputError("The openai generator is not configured on this server "
+                                    "(set QA_OPENAI_BASE_URL, QA_OPENAI_MODEL and QA_OPENAI_API_KEY).")
         return OpenAIGenerator(settings.openai_base_url, settings.openai_model, settings.openai_api_key,
                                timeout_s=settings.openai_timeout_s)
     raise InvalidInputError(f"Unknown generator '{name}'; choose one of {', '.join(GENERATOR_NAMES)}.")
