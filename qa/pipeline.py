@@ -30,6 +30,9 @@ from qa.types import Answer, Document, Hit, Turn
 
 log = logging.getLogger(__name__)
 MAX_K = 50
+# A generated answer must rest on one of the sentences that best match the question; one that is
+# true to the passages but answers something else falls back to the evidence itself.
+RELEVANT_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -163,10 +166,12 @@ class Pipeline:
         raw = "".join(pieces).strip()
         base = replace(base, draft=raw)
         checked = verify(raw, hits, self.embedder, settings.min_support, question=query)
-        if checked.text and not is_refusal(raw):
+        relevant = {(e.hit.chunk.doc_id, e.span.start) for e in ranked[:RELEVANT_EVIDENCE]}
+        on_topic = any((c.doc_id, c.start) in relevant for c in checked.citations)
+        if checked.text and on_topic and not is_refusal(raw):
             answer = replace(base, answer=checked.text, citations=checked.citations,
                              grounded=checked.all_supported, refused=False)
-        else:  # nothing the generator wrote holds up: answer with the best evidence sentence itself
+        else:  # nothing the generator wrote holds up (or it is off topic): answer with the best evidence
             best = ranked[0]
             fallback = verify(f"{best.text} [{best.n}]", hits, self.embedder, settings.min_support)
             answer = replace(base, answer=fallback.text, citations=fallback.citations,

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -67,6 +69,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def running_server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = None,
+                   timeout_s: float = 180) -> Iterator[None]:
+    """Start a server process (output to a log file: a pipe could fill up and block it), wait until
+    `ready_url` answers 200, and stop it afterwards."""
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.time() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"{cmd[2]} exited: {log_path.read_text()[-2000:]}")
+                try:
+                    if httpx.get(ready_url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.time() > deadline:
+                    pytest.fail(f"{cmd[2]} did not become ready; see {log_path}")
+                time.sleep(0.5)
+            yield
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """`qa serve` with the extractive generator as default (fast), on a free loopback port."""
@@ -75,21 +103,7 @@ def server(tmp_path_factory):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(tmp / "index"), "QA_GENERATOR": "extractive",
            "QA_FEEDBACK_PATH": str(tmp / "feedback.jsonl"), "QA_MAX_UPLOAD_BYTES": "20000"}
     env.pop("QA_API_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("server did not become ready")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with running_server([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], f"{base}/readyz",
+                        tmp / "server.log", env):
+        yield base

@@ -90,3 +90,11 @@ def test_gradio_client_chat(server):
     assert messages[-1]["role"] == "assistant"
     assert "2014" in json.dumps(messages[-1]["content"]) and "cite-link" in json.dumps(messages[-1]["content"])
     assert "mark" in result[1] and "grounded" in result[3].lower()
+
+
+def test_gradio_client_evaluate_tab(server):
+    from gradio_client import Client
+
+    summary, report = Client(f"{server}/", verbose=False).predict(None, "extractive", 4, api_name="/evaluate")
+    assert "| hit@1 |" in summary and "4 questions" in summary
+    assert "<iframe" in report and "Worst questions" in report

@@ -16,6 +16,7 @@ from qa.errors import QAError
 from qa.generators import GENERATOR_NAMES
 from qa.pipeline import Pipeline
 from qa.types import Answer, Turn
+from ui.eval_tab import build_eval_tab
 from ui.render import answer_html, badge_html, passages_html, source_html
 
 EXAMPLES = [
@@ -91,7 +92,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         store_state = gr.State(None)
         gr.Markdown("## Ask the article\nAnswers come only from the article; each `[n]` links to the exact "
                     "sentence it rests on.")
-        with gr.Row(equal_height=False):
+        with gr.Tab("Chat"), gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
                 chatbot = gr.Chatbot(label="Chat", height=460, buttons=["copy"], elem_id="qa-chat",
                                      sanitize_html=True)
@@ -115,6 +116,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                     source = gr.HTML(source_html(default_doc), elem_id="qa-source-panel")
                 with gr.Tab("Retrieved passages"):
                     passages = gr.HTML(passages_html(()))
+        with gr.Tab("Evaluate"):
+            build_eval_tab(pipeline)
         inputs = [box, chatbot, generator, top_k, temperature, store_state]
         outputs = [chatbot, source, passages, badge, box]
         box.submit(respond, inputs, outputs, api_name="chat")

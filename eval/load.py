@@ -1,0 +1,123 @@
+"""Bounded load test on loopback (not a timed test): N concurrent clients mixing /v1/search and
+/v1/ask for a fixed time, then report throughput, latency percentiles and errors.
+
+    .venv/bin/python eval/load.py --generator extractive [--clients 32] [--seconds 60]
+
+It starts its own `qa serve` on a free loopback port (or uses --url, which must be a loopback
+address), stops issuing requests after --seconds, waits for requests in flight, and stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval/questions.jsonl").open()]
+MAX_REQUESTS = 100_000  # hard bound whatever the duration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(generator: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_GENERATOR": generator}
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("server did not become ready")
+
+
+async def client(base: str, generator: str, deadline: float, worker: int, log: list, counter: list) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=900) as http:
+        i = worker
+        while time.perf_counter() < deadline and counter[0] < MAX_REQUESTS:
+            counter[0] += 1
+            question = QUESTIONS[i % len(QUESTIONS)]
+            kind = "ask" if i % 2 else "search"
+            body = {"question": question, "generator": generator} if kind == "ask" else {"query": question}
+            started = time.perf_counter()
+            try:
+                response = await http.post(f"/v1/{kind}", json=body)
+                ok = response.status_code == 200 and bool(response.json() is not None)
+                status = response.status_code
+            except httpx.HTTPError as err:
+                ok, status = False, type(err).__name__
+            log.append({"kind": kind, "ok": ok, "status": status, "ms": (time.perf_counter() - started) * 1000})
+            i += 1
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {}
+    values = sorted(values)
+    pick = lambda q: round(values[min(len(values) - 1, int(q * len(values)))], 1)  # noqa: E731
+    return {"p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
+
+
+async def run(base: str, generator: str, clients: int, seconds: float) -> dict:
+    log: list = []
+    started = time.perf_counter()
+    await asyncio.gather(*(client(base, generator, started + seconds, w, log, [0]) for w in range(clients)))
+    elapsed = time.perf_counter() - started
+    summary = {"generator": generator, "clients": clients, "seconds": round(elapsed, 1), "requests": len(log),
+               "errors": sum(not r["ok"] for r in log), "throughput_rps": round(len(log) / elapsed, 2)}
+    for kind in ("search", "ask"):
+        rows = [r for r in log if r["kind"] == kind]
+        summary[kind] = {"requests": len(rows), "errors": sum(not r["ok"] for r in rows),
+                         **percentiles([r["ms"] for r in rows if r["ok"]])}
+    summary["error_statuses"] = sorted({str(r["status"]) for r in log if not r["ok"]})
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--generator", default="extractive")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--url", help="an already running server on loopback")
+    args = parser.parse_args()
+    proc = None
+    if args.url:
+        host = urlparse(args.url).hostname or ""
+        if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+            raise SystemExit("--url must be a loopback address")
+        base = args.url.rstrip("/")
+    else:
+        proc, base = start_server(args.generator)
+    try:
+        summary = asyncio.run(run(base, args.generator, args.clients, args.seconds))
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(timeout=60)
+    out = ROOT / "eval/runs" / f"load-{args.generator}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
