@@ -113,7 +113,7 @@ def llama_cpp_speed(pipeline: Pipeline, question: str) -> dict:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        pipeline._generators["openai"] = OpenAIGenerator(base, "smollm2", "none")
+        pipeline.add_generator(OpenAIGenerator(base, "smollm2", "none"))
         counter = pipeline.generator("transformers").count_tokens  # the same tokenizer
         return {**generation_speed(pipeline, "openai", question, counter=counter), "variant": "llama.cpp server"}
     finally:

@@ -84,6 +84,15 @@ class Pipeline:
                 self._generators[name] = create_generator(name, self.settings, self.embedder)
             return self._generators[name]
 
+    def add_generator(self, generator: Generator) -> None:
+        """Register a ready backend under its `name` (e.g. an OpenAI client for another server)."""
+        with self._gen_lock:
+            self._generators[generator.name] = generator
+
+    def remove_generator(self, name: str) -> None:
+        with self._gen_lock:
+            self._generators.pop(name, None)
+
     @property
     def store(self) -> IndexStore:
         return self._store

@@ -51,3 +51,21 @@ def test_extractive_quotes_the_source_verbatim(pipeline, article):
                           generator="extractive")
     assert "distressed North Korean fishing boat" in answer.answer
     assert answer.grounded and all(article.text[c.start:c.end] == c.quote for c in answer.citations)
+
+
+def test_abandoned_stream_stops_generation_and_frees_the_model(llm_pipeline):
+    import time
+
+    from qa.protocols import GenerationRequest
+
+    gen = llm_pipeline.generator("transformers")
+    hits = llm_pipeline.search("Why is the deal significant?")
+    request = GenerationRequest("Why is the deal significant?", tuple(hits),
+                                ({"role": "user", "content": "Write a very long essay about the deal."},), 400)
+    stream = gen.stream(request)
+    next(stream)
+    started = time.perf_counter()
+    stream.close()  # what happens when an HTTP client disconnects mid-stream
+    assert time.perf_counter() - started < 5, "generation went on after the consumer left"
+    assert gen._lock.acquire(timeout=1)
+    gen._lock.release()

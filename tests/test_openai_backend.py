@@ -30,12 +30,12 @@ def llama_server(tmp_path_factory):
 def test_openai_generator_streams_and_is_verified(pipeline, llama_server):
     from qa.generators.openai_api import OpenAIGenerator
 
-    pipeline._generators["openai"] = OpenAIGenerator(llama_server, "smollm2", "none")
+    pipeline.add_generator(OpenAIGenerator(llama_server, "smollm2", "none"))
     try:
         events = list(pipeline.ask_stream("When was the China-Japan-ROK trilateral summit held?",
                                           generator="openai", max_new_tokens=60))
     finally:
-        pipeline._generators.pop("openai")
+        pipeline.remove_generator("openai")
     answer = events[-1].answer
     assert answer is not None and len(events) > 2        # deltas arrived before the answer
     assert answer.draft                                   # the server really generated text
@@ -47,9 +47,9 @@ def test_unreachable_server_is_a_clear_error(pipeline):
     from qa.errors import ModelError
     from qa.generators.openai_api import OpenAIGenerator
 
-    pipeline._generators["openai"] = OpenAIGenerator(f"http://127.0.0.1:{free_port()}/v1", "x", "none", 5)
+    pipeline.add_generator(OpenAIGenerator(f"http://127.0.0.1:{free_port()}/v1", "x", "none", 5))
     try:
         with pytest.raises(ModelError, match="OpenAI-compatible server"):
             pipeline.ask("When was the China-Japan-ROK trilateral summit held?", generator="openai")
     finally:
-        pipeline._generators.pop("openai")
+        pipeline.remove_generator("openai")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -15,10 +17,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def api_schema(article_index, embedder, tmp_path_factory):
     """The real API over a private copy of the article index (uploads and deletes stay there)."""
-    index_dir = tmp_path_factory.mktemp("fuzz-index")
+    index_dir = tmp_path_factory.mktemp("fuzz") / "index"
+    shutil.copytree(article_index.index_dir, index_dir)
     settings = article_index.override(index_dir=index_dir, generator="extractive", max_new_tokens=24)
-    pipeline = Pipeline.open(settings.override(index_dir=article_index.index_dir), embedder=embedder)
-    pipeline.settings = settings  # writes go to the private copy
+    pipeline = Pipeline.open(settings, embedder=embedder)
     pipeline.generator()  # ready, as `qa serve` is before it opens its port
     return schemathesis.openapi.from_asgi("/openapi.json", create_api(pipeline))
 

@@ -45,14 +45,23 @@ class TransformersGenerator:
         log.info("Generator model: %s", self.description)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
-        from transformers import TextIteratorStreamer
+        """Yield text as it is decoded. Closing the iterator early (a client that went away) stops
+        generation at the next token and frees the model for the next request."""
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        stop = threading.Event()
+
+        class StopWhenAbandoned(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+                return stop.is_set()
 
         inputs = self._tokenizer.apply_chat_template(
             list(request.messages), add_generation_prompt=True, return_tensors="pt", return_dict=True)
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True,
                                         timeout=300)
         kwargs: dict[str, Any] = dict(**inputs, streamer=streamer, max_new_tokens=request.max_new_tokens,
-                                      pad_token_id=self._tokenizer.eos_token_id, cache_implementation="static")
+                                      pad_token_id=self._tokenizer.eos_token_id, cache_implementation="static",
+                                      stopping_criteria=StoppingCriteriaList([StopWhenAbandoned()]))
         if request.temperature > 0:
             kwargs.update(do_sample=True, temperature=request.temperature, top_p=0.95)
         else:
@@ -72,6 +81,7 @@ class TransformersGenerator:
             try:
                 yield from (text for text in streamer if text)
             finally:
+                stop.set()
                 worker.join()
         if errors:
             raise ModelError(f"Generation failed: {type(errors[0]).__name__}: {errors[0]}")
