@@ -97,10 +97,13 @@ def informative(claim: str, question: str) -> bool:
 
 def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: float,
            question: str = "") -> GroundedText:
-    """Check every sentence of `text` against the passages; see the module docstring."""
+    """Check every sentence of `text` against the passages; see the module docstring.
+
+    With a `question`, sentences that do not answer it (see `informative`) are dropped too; without
+    one (verbatim evidence) they are kept."""
     sources = passage_sentences(hits)
-    claims_raw = [s for s in answer_sentences(text)
-                  if strip_markers(s) and not is_refusal(s) and informative(strip_markers(s), question)]
+    claims_raw = [s for s in answer_sentences(text) if strip_markers(s) and not is_refusal(s)
+                  and (not question or informative(strip_markers(s), question))]
     if not sources or not claims_raw:
         return GroundedText("", (), ())
     claim_texts = [strip_markers(s) for s in claims_raw]

@@ -35,7 +35,7 @@ def badge_html(answer: Answer | None) -> str:
         return '<span class="qa-badge refused">⚠ The article does not say</span>'
     if answer.grounded:
         return '<span class="qa-badge grounded">✔ Grounded: every sentence checked against its source</span>'
-    return '<span class="qa-badge unverified">? Unverified</span>'
+    return '<span class="qa-badge unverified">◐ Partly verified: unsupported sentences were removed</span>'
 
 
 def source_html(doc: Document | None, citations: tuple[Citation, ...] = ()) -> str:
