@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qa.types import Citation
+
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
 
@@ -30,19 +32,9 @@ class SearchRequest(BaseModel):
     k: int | None = Field(None, ge=1, le=MAX_K)
 
 
-class CitationOut(BaseModel):
-    n: int
-    doc_id: str
-    chunk_id: str
-    start: int
-    end: int
-    quote: str
-    support: float
-
-
 class AskResponse(BaseModel):
     answer: str
-    citations: list[CitationOut]
+    citations: list[Citation]  # the core dataclass; pydantic validates it as is
     grounded: bool
     refused: bool
     generator: str
