@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +18,8 @@ log = logging.getLogger(__name__)
 class SentenceTransformerEmbedder:
     """Wraps one loaded `SentenceTransformer`; `model_id` is what the index manifest records."""
 
-    def __init__(self, model: str, batch_size: int = 64, progress_threshold: int = 256) -> None:
+    def __init__(self, model: str, batch_size: int = 64, progress_threshold: int = 256,
+                 cache_size: int = 20_000) -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -32,17 +35,35 @@ class SentenceTransformerEmbedder:
         self.description = resolved.describe()
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.batch_size = batch_size
+        # Passage sentences are embedded again for every question about them (evidence ranking and
+        # verification); a bounded LRU of vectors makes those repeats free.
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
         self.progress_threshold = progress_threshold
         log.info("Embedding model: %s", self.description)
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress and len(texts) >= self.progress_threshold,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in set(texts) if t in self._cache}
+            for t in found:
+                self._cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self._model.encode(
+                missing,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress and len(missing) >= self.progress_threshold,
+            )
+            fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            found.update(fresh)
+            if len(missing) <= self._cache_size // 4:  # bulk indexing would only flush the cache
+                with self._cache_lock:
+                    self._cache.update(fresh)
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+        return np.ascontiguousarray(np.stack([found[t] for t in texts]), dtype=np.float32)

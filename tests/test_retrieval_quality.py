@@ -29,3 +29,15 @@ def test_evidence_passage_rank(pipeline):
         top3 += bool(ranks) and ranks[0] <= 3
     assert first / len(rows) >= 0.90, f"rank-1 rate {first / len(rows):.3f}"
     assert top3 / len(rows) >= 0.97, f"top-3 rate {top3 / len(rows):.3f}"
+
+
+def test_embedding_cache_returns_the_same_vectors(embedder):
+    import numpy as np
+
+    texts = ["Kurt Campbell hosted a retreat.", "A brand-new sentence about cache behaviour 7391.",
+             "Kurt Campbell hosted a retreat."]
+    first = embedder.encode(texts)
+    again = embedder.encode(texts[::-1])
+    assert first.shape == (3, embedder.dimension)
+    assert np.allclose(first[0], first[2]) and np.allclose(first[::-1], again, atol=1e-6)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
