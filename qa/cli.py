@@ -172,6 +172,9 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (QA_HOS
     """Serve the chat UI at / and the HTTP API under /v1 (OpenAPI docs at /docs)."""
     from ui.server import serve as run_server
 
+    if "QA_LOG_LEVEL" not in os.environ:  # a server should say what it loads and log each request
+        logging.getLogger("qa").setLevel(logging.INFO)
+
     run_server(_settings(index, host=host, port=port, generator=generator))
 
 

@@ -29,12 +29,12 @@ def serve(settings: Settings) -> None:
     """
     import uvicorn
 
-    log.warning("Loading index and models (first start converts the generator weights)...")
+    log.info("Loading index and models (first start converts the generator weights)...")
     pipeline = Pipeline.open(settings, build_if_missing=True, preload=[settings.generator])
-    log.warning("Embedding model: %s", getattr(pipeline.embedder, "description", pipeline.embedder.model_id))
+    log.info("Embedding model: %s", getattr(pipeline.embedder, "description", pipeline.embedder.model_id))
     gen = pipeline.generator()
-    log.warning("Generator: %s %s", gen.name, getattr(gen, "description", gen.model))
+    log.info("Generator: %s %s", gen.name, getattr(gen, "description", gen.model))
     app = create_app(pipeline)
-    log.warning("Ready: UI http://%s:%d/  API http://%s:%d/v1  docs http://%s:%d/docs",
+    log.info("Ready: UI http://%s:%d/  API http://%s:%d/v1  docs http://%s:%d/docs",
                 settings.host, settings.port, settings.host, settings.port, settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
