@@ -31,7 +31,6 @@ def serve(settings: Settings) -> None:
 
     log.info("Loading index and models (first start converts the generator weights)...")
     pipeline = Pipeline.open(settings, build_if_missing=True, preload=[settings.generator])
-    log.info("Embedding model: %s", getattr(pipeline.embedder, "description", pipeline.embedder.model_id))
     gen = pipeline.generator()
     log.info("Generator: %s %s", gen.name, getattr(gen, "description", gen.model))
     app = create_app(pipeline)
