@@ -52,7 +52,7 @@ class IndexStore:
 
         Only the new documents are embedded; `ann` re-chooses the FAISS kind for the new size.
         """
-        self._check_embedder(embedder)
+        self.check_embedder(embedder)
         ids = [d.doc_id for d in docs]
         if len(set(ids)) != len(ids):
             raise IndexCorruptError("Two documents have the same id; rename one of the files.")
@@ -98,7 +98,8 @@ class IndexStore:
         return cls(manifest, documents, tuple(chunks), vectors,
                    DenseIndex.build(vectors, kind), LexicalIndex.build([c.text for c in chunks]))
 
-    def _check_embedder(self, embedder: Embedder) -> None:
+    def check_embedder(self, embedder: Embedder) -> None:
+        """Fail clearly when `embedder` is not the model the stored vectors came from."""
         m = self.manifest
         if m.num_chunks and (m.embed_model != embedder.model_id or m.dimension != embedder.dimension):
             raise IndexCorruptError(

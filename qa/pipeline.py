@@ -235,9 +235,7 @@ def check_compatible(store: IndexStore, settings: Settings, embedder: Embedder) 
     """Fail clearly when the index on disk does not match the configuration or its sources."""
     m = store.manifest
     hint = "Rebuild it with `qa index build`."
-    if m.num_chunks and (m.embed_model != embedder.model_id or m.dimension != embedder.dimension):
-        raise IndexCorruptError(f"The index was built with '{m.embed_model}' but '{embedder.model_id}' "
-                                f"is configured. {hint}")
+    store.check_embedder(embedder)
     wanted = {"sentences_per_chunk": settings.chunk_sentences, "overlap": settings.chunk_overlap,
               "max_sentence_chars": settings.max_sentence_chars}
     if m.chunking != wanted:
