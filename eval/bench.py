@@ -61,13 +61,15 @@ def query_latency(store, embedder, settings, queries: list[str]) -> dict:
             "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2)}
 
 
-def generation_speed(pipeline: Pipeline, name: str, question: str, runs: int = 3, counter=None) -> dict:
+def generation_speed(pipeline: Pipeline, name: str, questions: list[str], counter=None) -> dict:
+    """Time to first token and decode tokens/s (tokens after the first / time after the first),
+    one warm-up, then one greedy answer of up to 128 tokens per question; medians reported."""
     gen = pipeline.generator(name)
     count = counter or getattr(gen, "count_tokens", None)
-    hits = pipeline.search(question)
-    request = GenerationRequest(question, tuple(hits), build_messages(question, hits), 128, 0.0)
     results = []
-    for _ in range(runs):
+    for i, question in enumerate([questions[0], *questions]):
+        hits = pipeline.search(question)
+        request = GenerationRequest(question, tuple(hits), build_messages(question, hits), 128, 0.0)
         started = time.perf_counter()
         first = None
         text = ""
@@ -77,15 +79,18 @@ def generation_speed(pipeline: Pipeline, name: str, question: str, runs: int = 3
         end = time.perf_counter()
         tokens = count(text) if count else len(text.split())
         decode_s = end - (first or end)
-        results.append({"ttft_s": (first or end) - started, "tokens": tokens,
-                        "decode_tok_s": (tokens - 1) / decode_s if decode_s > 0 and tokens > 1 else None})
-    best = results[-1]
-    return {"generator": name, "model": gen.model, "ttft_s": round(statistics.median(r["ttft_s"] for r in results), 3),
-            "tokens": best["tokens"],
-            "decode_tok_s": round(statistics.median(r["decode_tok_s"] or 0 for r in results), 1)}
+        if i:  # the first run only warms up
+            results.append({"ttft_s": (first or end) - started, "tokens": tokens,
+                            "decode_tok_s": (tokens - 1) / decode_s if decode_s > 0 and tokens > 1 else 0.0})
+    return {"generator": name, "model": getattr(gen, "description", gen.model), "questions": len(results),
+            "ttft_s": round(statistics.median(r["ttft_s"] for r in results), 3),
+            "tokens_median": statistics.median(r["tokens"] for r in results),
+            "decode_tok_s": round(statistics.median(r["decode_tok_s"] for r in results), 1),
+            "decode_tok_s_min": round(min(r["decode_tok_s"] for r in results), 1),
+            "decode_tok_s_max": round(max(r["decode_tok_s"] for r in results), 1)}
 
 
-def llama_cpp_speed(pipeline: Pipeline, question: str) -> dict:
+def llama_cpp_speed(pipeline: Pipeline, questions: list[str]) -> dict:
     """The same GGUF served by llama-cpp-python's OpenAI-compatible server, used by `--generator openai`."""
     import importlib.util
     import socket
@@ -115,7 +120,7 @@ def llama_cpp_speed(pipeline: Pipeline, question: str) -> dict:
                 time.sleep(0.5)
         pipeline.add_generator(OpenAIGenerator(base, "smollm2", "none"))
         counter = pipeline.generator("transformers").count_tokens  # the same tokenizer
-        return {**generation_speed(pipeline, "openai", question, counter=counter), "variant": "llama.cpp server"}
+        return {**generation_speed(pipeline, "openai", questions, counter=counter), "variant": "llama.cpp server"}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -154,11 +159,16 @@ def main() -> None:
     report["peak_rss_mb_retrieval"] = round(peak_rss_mb(), 1)
     if not args.skip_generation:
         pipeline = Pipeline(settings, embedder, article_store)
-        question = "Why is the deal between Seoul and Tokyo significant?"
-        report["generation"] = [generation_speed(pipeline, "transformers", question)]
-        int8 = Pipeline(settings.override(gen_quantize="int8"), embedder, article_store)
-        report["generation"].append({**generation_speed(int8, "transformers", question), "variant": "int8 dynamic"})
-        report["generation"].append(llama_cpp_speed(pipeline, question))
+        answerable = [json.loads(line) for line in (ROOT / "eval/questions.jsonl").open()]
+        sample = [q["question"] for q in answerable if q.get("answers") and not q.get("history")][:: 8][:6]
+        report["generation"] = []
+        for variant in ("auto", "none", "int8"):  # the default, then the alternatives
+            pipe = Pipeline(settings.override(gen_quantize=variant), embedder, article_store)
+            report["generation"].append({**generation_speed(pipe, "transformers", sample),
+                                         "variant": f"QA_GEN_QUANTIZE={variant}"})
+            print(json.dumps(report["generation"][-1]), file=sys.stderr)
+            del pipe
+        report["generation"].append(llama_cpp_speed(pipeline, sample))
         report["peak_rss_mb_total"] = round(peak_rss_mb(), 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))

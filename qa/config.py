@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     embed_model: str = Field(DEFAULT_EMBED_MODEL, description="Sentence-transformers id or local path.")
     embed_batch_size: int = Field(64, ge=1, le=4096)
     gen_model: str = Field(DEFAULT_GEN_MODEL, description="Causal LM: HF id, local dir or .gguf file.")
-    gen_quantize: Literal["int8", "none"] = Field(
-        "none", description="int8 = dynamic int8 Linear layers: ~2.5x faster on CPU, much worse answers for 135M.")
+    gen_quantize: Literal["auto", "int4", "int8", "none"] = Field(
+        "auto", description="Weight packing for CPU decoding: auto = int4 when the weights are 4-bit already "
+                            "(a Q4 GGUF, lossless), else float32; int8 = per-row int8 weights; none = float32.")
     generator: GeneratorName = "transformers"
     max_new_tokens: int = Field(160, ge=1, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     min_retrieval_score: float = Field(0.30, description="Refuse when the best dense cosine is below.")
     min_evidence: float = Field(0.42, description="Refuse when the best evidence sentence scores below.")
     min_support: float = Field(0.45, ge=0.0, le=1.0, description="Answer sentences need this support.")
+    quote_evidence: bool = Field(
+        True, description="Follow a generated answer with the source sentence it rests on, quoted verbatim.")
     max_question_chars: int = Field(2000, ge=1)
     max_history_turns: int = Field(8, ge=0)
 

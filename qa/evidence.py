@@ -22,6 +22,7 @@ _YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b(January|February|March|A
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
                      r"thousand|million|billion)\b", re.IGNORECASE)
 UNKNOWN_TERM_PENALTY = 0.3
+SECOND_SENTENCE_RATIO = 0.90
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ def rank_evidence(question: str, hits: Sequence[Hit], embedder: Embedder) -> lis
         scored.append(Evidence(n, hit, span, text, float(sim), max(own, (own + context) / 2),
                                bool(wanted and wanted.search(text))))
     return sorted(scored, key=lambda e: (-e.score, e.n, e.span.start))
+
+
+def best_evidence(ranked: Sequence[Evidence]) -> list[Evidence]:
+    """The top sentence, plus the runner-up when it scores nearly as well, in document order: the
+    extractive answer, the fallback for a generated one and the quote that follows it."""
+    chosen = list(ranked[:1])
+    if len(ranked) > 1 and ranked[1].score >= SECOND_SENTENCE_RATIO * ranked[0].score:
+        chosen.append(ranked[1])
+    return sorted(chosen, key=lambda e: (e.hit.chunk.doc_id, e.span.start))
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def answer_sentences(text: str) -> list[str]:
     return out
 
 
-def _with_markers(claim: str, numbers: Sequence[int]) -> str:
+def with_markers(claim: str, numbers: Sequence[int]) -> str:
     tags = "".join(f"[{n}]" for n in numbers)
     if claim[-1:] in ".!?":
         return f"{claim[:-1]} {tags}{claim[-1]}"
@@ -117,7 +117,7 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
                    for s, v in zip(sources, source_vecs, strict=True)]
         claims.append(_check_claim(claim, cited, sources, support, hits, min_support))
     kept = [c for c in claims if c.supported]
-    text_out = " ".join(_with_markers(c.text, sorted({x.n for x in c.citations})) for c in kept)
+    text_out = " ".join(with_markers(c.text, sorted({x.n for x in c.citations})) for c in kept)
     citations: list[Citation] = []
     for c in kept:
         citations.extend(x for x in c.citations if x not in citations)

@@ -17,21 +17,22 @@ from index.chunking import ChunkingOptions
 from index.hybrid import FusionOptions, HybridRetriever
 from index.ingest import load_path
 from index.store import IndexStore
+from qa.compose import compose, on_topic_claims, quote_of
 from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
 from qa.errors import IndexCorruptError, InvalidInputError
-from qa.evidence import answerability, rank_evidence
+from qa.evidence import answerability, best_evidence, rank_evidence
 from qa.generators import create_generator
-from qa.grounding import verify
+from qa.grounding import verify, with_markers
 from qa.prompt import REFUSAL, build_messages, is_refusal
 from qa.protocols import Embedder, GenerationRequest, Generator
 from qa.types import Answer, Document, Hit, Turn
 
 log = logging.getLogger(__name__)
 MAX_K = 50
-# A generated answer must rest on one of the sentences that best match the question; one that is
-# true to the passages but answers something else falls back to the evidence itself.
+# A generated answer must rest on one of the sentences that best match the question (see
+# qa.compose); one that is true to the passages but answers something else falls back to the evidence.
 RELEVANT_EVIDENCE = 3
 
 
@@ -175,14 +176,16 @@ class Pipeline:
         raw = "".join(pieces).strip()
         base = replace(base, draft=raw)
         checked = verify(raw, hits, self.embedder, settings.min_support, question=query)
-        relevant = {(e.hit.chunk.doc_id, e.span.start) for e in ranked[:RELEVANT_EVIDENCE]}
-        on_topic = any((c.doc_id, c.start) in relevant for c in checked.citations)
-        if checked.text and on_topic and not is_refusal(raw):
-            answer = replace(base, answer=checked.text, citations=checked.citations,
-                             grounded=checked.all_supported, refused=False)
+        claims = on_topic_claims(checked.claims, ranked, RELEVANT_EVIDENCE)
+        evidence = best_evidence(ranked)
+        if claims and not is_refusal(raw):
+            quotes = [quote_of(e) for e in evidence] if settings.quote_evidence else []
+            text, citations = compose(claims, quotes)
+            answer = replace(base, answer=text, citations=citations, grounded=checked.all_supported,
+                             refused=False)
         else:  # nothing the generator wrote holds up (or it is off topic): answer with the best evidence
-            best = ranked[0]
-            fallback = verify(f"{best.text} [{best.n}]", hits, self.embedder, settings.min_support)
+            verbatim = " ".join(with_markers(e.text.strip(), [e.n]) for e in evidence)
+            fallback = verify(verbatim, hits, self.embedder, settings.min_support)
             answer = replace(base, answer=fallback.text, citations=fallback.citations,
                              grounded=bool(fallback.text), refused=not fallback.text,
                              generator=f"{generator.name}+extractive" if generator.name != "extractive"

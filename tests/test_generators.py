@@ -24,6 +24,14 @@ def test_transformers_answer_is_grounded_and_cited(llm_pipeline, article):
     assert answer.model == "HuggingFaceTB/SmolLM2-135M-Instruct"
 
 
+def test_default_packs_the_gguf_weights_to_int4_losslessly(llm_pipeline):
+    from qa.generators.packing import Int4Linear
+
+    gen = llm_pipeline.generator("transformers")
+    assert "int4 weights (lossless" in gen.description
+    assert any(isinstance(m, Int4Linear) for m in gen._model.modules())
+
+
 def test_streaming_from_the_real_model(llm_pipeline):
     events = list(llm_pipeline.ask_stream("When was the China-Japan-ROK trilateral summit held?",
                                           generator="transformers", max_new_tokens=40))

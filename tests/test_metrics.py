@@ -82,3 +82,17 @@ def test_summary_by_hand():
     assert s["refusal_precision"] == pytest.approx(1 / 2)       # 1 of 2 refusals was right
     assert s["false_refusal_rate"] == pytest.approx(1 / 3)
     assert s["latency_ms"]["total_ms"]["p50"] == 120.0
+
+
+def test_quoted_paragraph_is_checked_against_its_closing_marker():
+    from qa.evaluation.runner import unsupported_sentences
+    from qa.types import Answer, Citation
+
+    quote = "Kihara Minoru met Shin Won-sik. They met in Singapore."
+    cite = Citation(n=1, doc_id="d", chunk_id="d:0", start=0, end=len(quote), quote=quote)
+    shown = Answer(answer=f"They met in Singapore [1].\n\n“{quote}” [1]", citations=(cite,), grounded=True,
+                   refused=False, generator="g", model="m")
+    assert unsupported_sentences(shown) == 0
+    wrong = Answer(answer="They met in Seoul [1].", citations=(cite,), grounded=True, refused=False,
+                   generator="g", model="m")
+    assert unsupported_sentences(wrong) == 1

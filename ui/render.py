@@ -25,7 +25,13 @@ def answer_html(answer: Answer) -> str:
         c = first.get(int(match.group(1)))
         return f'<a href="#{anchor(c)}" class="cite-link">[{c.n}]</a>' if c else match.group(0)
 
-    return _MARKER.sub(link, html.escape(answer.answer, quote=False))
+    paragraphs = []
+    for para in answer.answer.split("\n\n"):
+        body = _MARKER.sub(link, html.escape(para.strip(), quote=False))
+        # the verbatim source sentence(s) that follow a generated answer (see qa.compose)
+        paragraphs.append(f'<blockquote class="qa-quote">{body}</blockquote>' if para.startswith("“")
+                          else f"<p>{body}</p>")
+    return "".join(paragraphs)
 
 
 def badge_html(answer: Answer | None) -> str:
@@ -80,6 +86,7 @@ CSS = """
 .qa-badge.refused { background: #fee2e2; color: #991b1b; }
 .qa-passages { max-height: 360px; overflow-y: auto; font-size: .9em; }
 a.cite-link { font-weight: 700; text-decoration: none; }
+blockquote.qa-quote { margin: 8px 0 0; padding: 2px 10px; border-left: 3px solid #94a3b8; color: #334155; }
 @media (max-width: 700px) { .qa-source { max-height: 320px; } }
 """
 

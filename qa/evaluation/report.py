@@ -13,7 +13,8 @@ from typing import Any
 from index.storage import atomic_write_text
 from qa.errors import InvalidInputError
 
-HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "contains_gold", "citation_precision",
+HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "contains_gold", "draft_contains_gold",
+            "fallback_rate", "citation_precision",
             "citation_recall", "grounded_rate", "refusal_recall", "refusal_precision", "false_refusal_rate"]
 
 

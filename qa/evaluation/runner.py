@@ -50,13 +50,19 @@ def _relevant(hit: Hit, item: EvalItem, span: tuple[str, int, int] | None) -> bo
 
 
 def unsupported_sentences(answer: Answer) -> int:
-    """Shown sentences with a number or name that none of their cited quotes contains."""
+    """Shown sentences with a number or name that none of their cited quotes contains.
+
+    A sentence without markers is covered by the markers of the next marked sentence in the same
+    paragraph (a quoted passage of several sentences carries one marker at its end)."""
     if answer.refused:
         return 0
     count = 0
-    for sentence in answer_sentences(answer.answer):
-        quotes = " ".join(c.quote for c in answer.citations if c.n in markers(sentence))
-        count += bool(missing_facts(strip_markers(sentence), quotes))
+    for paragraph in answer.answer.split("\n\n"):
+        sentences = answer_sentences(paragraph)
+        for i, sentence in enumerate(sentences):
+            cited = next((markers(s) for s in sentences[i:] if markers(s)), [])
+            quotes = " ".join(c.quote for c in answer.citations if c.n in cited)
+            count += bool(missing_facts(strip_markers(sentence), quotes))
     return count
 
 
@@ -77,6 +83,8 @@ def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | 
         "em": m.exact_match(text, item.answers) if item.answerable and not answer.refused else 0.0,
         "f1": m.f1(text, item.answers) if item.answerable and not answer.refused else 0.0,
         "contains_gold": m.contains_gold(text, item.answers) if not answer.refused else 0.0,
+        "draft_contains_gold": m.contains_gold(strip_markers(answer.draft), item.answers) if answer.draft else 0.0,
+        "fallback": answer.generator.endswith("+extractive"),
         "unsupported_sentences": unsupported_sentences(answer),
         "timings": answer.timings, "tokens": tokens,
         "tokens_per_s": round(tokens / gen_s, 2) if tokens and gen_s > 0 else None,
@@ -122,6 +130,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "hit@5": m.mean([m.hit_at(x, 5) for x in ranks]), "mrr": m.mean([m.reciprocal_rank(x) for x in ranks]),
         "exact_match": m.mean([r["em"] for r in answerable]), "f1": m.mean([r["f1"] for r in answerable]),
         "contains_gold": m.mean([r["contains_gold"] for r in answerable]),
+        "draft_contains_gold": m.mean([r.get("draft_contains_gold", 0.0) for r in answerable]),
+        "fallback_rate": m.mean([float(r.get("fallback", False)) for r in shown]),
         "citation_precision": (sum(r["citations_correct"] for r in answerable if not r["refused"]) / cited
                                if cited else None),
         "citation_recall": m.mean([float(r["citations_correct"] > 0) for r in answerable]),

@@ -26,7 +26,7 @@ class TransformersGenerator:
     name = "transformers"
 
     def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0,
-                 quantize: str = "none") -> None:
+                 quantize: str = "auto") -> None:
         import torch
 
         if threads:
@@ -35,13 +35,8 @@ class TransformersGenerator:
         self.model = resolved.name
         self._lock = threading.Lock()
         self._tokenizer, self._model = _load(resolved, cache_dir)
-        if quantize == "int8":
-            import warnings
-
-            warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
-            # int8 dynamic quantisation of the Linear layers: ~2.5x faster decoding, worse answers (README)
-            self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
-        self.description = f"{resolved.describe()} ({'int8 dynamic' if quantize == 'int8' else 'float32'})"
+        precision = _pack(self._model, quantize)
+        self.description = f"{resolved.describe()} ({precision})"
         log.info("Generator model: %s", self.description)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
@@ -88,6 +83,25 @@ class TransformersGenerator:
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def _pack(model: Any, quantize: str) -> str:
+    """Apply the weight packing `quantize` asks for; returns a description of the precision."""
+    from qa.generators.packing import is_int4_exact, pack_model
+
+    scheme = quantize
+    if scheme == "auto":  # int4 only where it is lossless: weights that came from a Q4 GGUF
+        scheme = "int4" if is_int4_exact(model) else "none"
+    if scheme == "none":
+        return "float32"
+    if scheme == "int4" and not is_int4_exact(model):
+        log.warning("These weights are not 4-bit already: int4 packing rounds them (answers may change).")
+    try:
+        pack_model(model, scheme)
+    except RuntimeError as err:  # e.g. layer sizes the packed kernels do not support
+        raise ModelError(f"Cannot pack the generator weights to {scheme}: {err}") from None
+    exact = " (lossless: the GGUF's own 4-bit blocks)" if scheme == "int4" and quantize == "auto" else ""
+    return f"{scheme} weights{exact}, bfloat16 activations"
 
 
 def _cache_path(resolved: ResolvedModel, cache_dir: Path) -> Path:

@@ -1,0 +1,54 @@
+"""Turn verified generator output into the answer users see: keep the claims that answer the
+question from its best evidence, then quote the source sentence that best answers it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.evidence import Evidence
+from qa.grounding import Claim, with_markers
+from qa.text import content_terms, coverage, fold, key_facts
+from qa.types import Citation
+
+# A quote adds nothing when the claims already repeat this share of its content words.
+QUOTE_REDUNDANT = 0.8
+
+
+def _facts_in_one_sentence(claim: Claim, citation: Citation) -> bool:
+    sentence = fold(citation.quote)
+    return all(fold(f) in sentence for f in key_facts(claim.text))
+
+
+def on_topic_claims(claims: Sequence[Claim], ranked: Sequence[Evidence], relevant: int) -> list[Claim]:
+    """The supported claims whose names and numbers all stand in one sentence they cite, provided
+    one of them cites one of the `relevant` best evidence sentences; else none.
+
+    The one-sentence rule catches a small model that is true to the passages yet joins facts from
+    different sentences ("the summit held last August was held in Singapore" when Singapore belongs
+    to another event; "the Japan Chair is Victor Cha" when he is the Korea Chair)."""
+    kept = [c for c in claims if c.supported and any(_facts_in_one_sentence(c, x) for x in c.citations)]
+    best = {(e.hit.chunk.doc_id, e.span.start) for e in ranked[:relevant]}
+    if any((x.doc_id, x.start) in best and _facts_in_one_sentence(c, x) for c in kept for x in c.citations):
+        return kept
+    return []
+
+
+def quote_of(evidence: Evidence) -> Citation:
+    """A citation of one evidence sentence, verbatim (so its support is 1)."""
+    return Citation(n=evidence.n, doc_id=evidence.hit.chunk.doc_id, chunk_id=evidence.hit.chunk.chunk_id,
+                    start=evidence.span.start, end=evidence.span.end, quote=evidence.text, support=1.0)
+
+
+def compose(claims: Sequence[Claim], quotes: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
+    """The claims with their markers, then a paragraph quoting the sentences that best answer the
+    question, leaving out any the claims already say. Returns the text and the citations it uses."""
+    text = " ".join(with_markers(c.text, sorted({x.n for x in c.citations})) for c in claims)
+    citations = list(dict.fromkeys(x for c in claims for x in c.citations))
+    said = " ".join(c.text for c in claims)
+    shown = [q for q in quotes if coverage(content_terms(q.quote), said) < QUOTE_REDUNDANT]
+    if not shown:
+        return text, tuple(citations)
+    cited = {(c.n, c.doc_id, c.start, c.end) for c in citations}
+    citations.extend(q for q in shown if (q.n, q.doc_id, q.start, q.end) not in cited)
+    quoted = " ".join(f"“{q.quote.strip()}” [{q.n}]" for q in shown)
+    return f"{text}\n\n{quoted}", tuple(citations)

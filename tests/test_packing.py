@@ -1,0 +1,46 @@
+"""Weight packing for CPU decoding: int4 reproduces 4-bit GGUF weights exactly; packed layers match
+the plain matmul."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from qa.generators.packing import GROUP, Int4Linear, Int8Linear, int4_grid
+
+
+def q4_weight(rows: int = 64, cols: int = 96, seed: int = 0) -> torch.Tensor:
+    """A weight as a de-quantised Q4_1 GGUF stores it: per 32-block, scale * code + minimum."""
+    gen = torch.Generator().manual_seed(seed)
+    codes = torch.randint(0, 16, (rows, cols // GROUP, GROUP), generator=gen).float()
+    codes[..., 0], codes[..., 1] = 0, 15  # each block uses its full range, as Q4_1 blocks do
+    scale = torch.rand(rows, cols // GROUP, 1, generator=gen) * 0.01 + 0.001
+    low = torch.randn(rows, cols // GROUP, 1, generator=gen) * 0.05
+    return (codes * scale + low).reshape(rows, cols)
+
+
+def linear(weight: torch.Tensor) -> nn.Linear:
+    layer = nn.Linear(weight.shape[1], weight.shape[0], bias=False)
+    layer.weight.data = weight.clone()
+    return layer
+
+
+def test_int4_grid_is_exact_for_q4_weights_only():
+    weight = q4_weight()
+    codes, scale, low, error = int4_grid(weight)
+    assert error < 1e-6 and codes.min() == 0 and codes.max() == 15
+    rebuilt = codes.reshape(64, -1, GROUP) * scale[..., None] + low[..., None]
+    assert torch.allclose(rebuilt.reshape(64, 96), weight, atol=1e-6)
+    assert int4_grid(torch.randn(64, 96))[3] > 1e-3  # ordinary float weights are not on the grid
+
+
+def test_packed_layers_match_the_plain_matmul_for_decode_and_prompt_rows():
+    weight = q4_weight()
+    reference = linear(weight)
+    x_decode, x_prompt = torch.randn(1, 1, 96), torch.randn(1, 40, 96)
+    for packed, tol in ((Int4Linear(reference, torch.bfloat16), 0.05), (Int8Linear(reference, torch.bfloat16), 0.05)):
+        for x in (x_decode, x_prompt):
+            expected = reference(x)
+            got = packed(x.to(torch.bfloat16)).float()
+            assert got.shape == expected.shape
+            assert (got - expected).abs().max() <= tol * expected.abs().max()
