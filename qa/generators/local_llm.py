@@ -10,6 +10,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class TransformersGenerator:
         resolved = resolve_gen_model(model)
         self.model = resolved.name
         self._lock = threading.Lock()
+        # one long-lived thread runs every generation, so torch reuses one OpenMP team
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-generate")
         self._tokenizer, self._model = _load(resolved, cache_dir)
         precision = _pack(self._model, quantize)
         self.description = f"{resolved.describe()} ({precision})"
@@ -71,13 +74,12 @@ class TransformersGenerator:
                 streamer.end()
 
         with self._lock:
-            worker = threading.Thread(target=run, daemon=True)
-            worker.start()
+            done = self._worker.submit(run)
             try:
                 yield from (text for text in streamer if text)
             finally:
                 stop.set()
-                worker.join()
+                done.result()
         if errors:
             raise ModelError(f"Generation failed: {type(errors[0]).__name__}: {errors[0]}")
 
