@@ -33,8 +33,23 @@ def int4_grid(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.T
     return codes.to(torch.int32).reshape(n, k), scale.squeeze(-1), low.squeeze(-1), error
 
 
-class Int4Linear(nn.Module):
-    """y = x W^T with W in 4-bit groups (torch's CPU int4 kernel); bias-free layers only."""
+class _PackedLinear(nn.Module):
+    """A bias-free Linear whose decoding rows use packed weights and prompts the bfloat16 copy."""
+
+    out_features: int
+    weight: torch.Tensor
+
+    def packed_mm(self, rows: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows = x.reshape(-1, x.shape[-1])
+        out = rows @ self.weight.T if rows.shape[0] > PACKED_MAX_ROWS else self.packed_mm(rows.contiguous())
+        return out.reshape(*x.shape[:-1], self.out_features)
+
+
+class Int4Linear(_PackedLinear):
+    """y = x W^T with W in 4-bit groups (torch's CPU int4 kernel)."""
 
     def __init__(self, linear: nn.Linear, dtype: torch.dtype) -> None:
         super().__init__()
@@ -47,16 +62,11 @@ class Int4Linear(nn.Module):
                              persistent=False)
         self.register_buffer("weight", linear.weight.detach().to(dtype), persistent=False)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        rows = x.reshape(-1, x.shape[-1])
-        if rows.shape[0] > PACKED_MAX_ROWS:
-            out = rows @ self.weight.T
-        else:
-            out = torch._weight_int4pack_mm_for_cpu(rows.contiguous(), self.packed, GROUP, self.scales_zeros)
-        return out.reshape(*x.shape[:-1], self.out_features)
+    def packed_mm(self, rows: torch.Tensor) -> torch.Tensor:
+        return torch._weight_int4pack_mm_for_cpu(rows, self.packed, GROUP, self.scales_zeros)
 
 
-class Int8Linear(nn.Module):
+class Int8Linear(_PackedLinear):
     """y = x W^T with W as int8 rows and one scale per output (torch's CPU int8 kernel)."""
 
     def __init__(self, linear: nn.Linear, dtype: torch.dtype) -> None:
@@ -69,13 +79,8 @@ class Int8Linear(nn.Module):
         self.register_buffer("scales", scale.to(dtype), persistent=False)
         self.register_buffer("weight", linear.weight.detach().to(dtype), persistent=False)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        rows = x.reshape(-1, x.shape[-1])
-        if rows.shape[0] > PACKED_MAX_ROWS:
-            out = rows @ self.weight.T
-        else:
-            out = torch._weight_int8pack_mm(rows.contiguous(), self.codes, self.scales)
-        return out.reshape(*x.shape[:-1], self.out_features)
+    def packed_mm(self, rows: torch.Tensor) -> torch.Tensor:
+        return torch._weight_int8pack_mm(rows, self.codes, self.scales)
 
 
 def _block_linears(model: Any) -> list[tuple[nn.Module, str, nn.Linear]]:
