@@ -26,11 +26,18 @@ def on_topic_claims(claims: Sequence[Claim], ranked: Sequence[Evidence], relevan
     The one-sentence rule catches a small model that is true to the passages yet joins facts from
     different sentences ("the summit held last August was held in Singapore" when Singapore belongs
     to another event; "the Japan Chair is Victor Cha" when he is the Korea Chair)."""
-    kept = [c for c in claims if c.supported and any(_facts_in_one_sentence(c, x) for x in c.citations)]
+    anchors = {id(c): [x for x in c.citations if _facts_in_one_sentence(c, x)] for c in claims if c.supported}
+    kept = [c for c in claims if anchors.get(id(c))]
     best = {(e.hit.chunk.doc_id, e.span.start) for e in ranked[:relevant]}
-    if any((x.doc_id, x.start) in best and _facts_in_one_sentence(c, x) for c in kept for x in c.citations):
+    if any((x.doc_id, x.start) in best for c in kept for x in anchors[id(c)]):
         return kept
     return []
+
+
+def verbatim(evidence: Sequence[Evidence]) -> str:
+    """Evidence sentences as an answer, word for word, each with its `[n]` marker: the extractive
+    generator's answer and the fallback when nothing generated holds up."""
+    return " ".join(with_markers(e.text.strip(), [e.n]) for e in evidence)
 
 
 def quote_of(evidence: Evidence) -> Citation:

@@ -17,14 +17,14 @@ from index.chunking import ChunkingOptions
 from index.hybrid import FusionOptions, HybridRetriever
 from index.ingest import load_path
 from index.store import IndexStore
-from qa.compose import compose, on_topic_claims, quote_of
+from qa.compose import compose, on_topic_claims, quote_of, verbatim
 from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
 from qa.errors import IndexCorruptError, InvalidInputError
 from qa.evidence import answerability, best_evidence, rank_evidence
 from qa.generators import create_generator
-from qa.grounding import verify, with_markers
+from qa.grounding import verify
 from qa.prompt import REFUSAL, build_messages, is_refusal
 from qa.protocols import Embedder, GenerationRequest, Generator
 from qa.types import Answer, Document, Hit, Turn
@@ -184,8 +184,7 @@ class Pipeline:
             answer = replace(base, answer=text, citations=citations, grounded=checked.all_supported,
                              refused=False)
         else:  # nothing the generator wrote holds up (or it is off topic): answer with the best evidence
-            verbatim = " ".join(with_markers(e.text.strip(), [e.n]) for e in evidence)
-            fallback = verify(verbatim, hits, self.embedder, settings.min_support)
+            fallback = verify(verbatim(evidence), hits, self.embedder, settings.min_support)
             answer = replace(base, answer=fallback.text, citations=fallback.citations,
                              grounded=bool(fallback.text), refused=not fallback.text,
                              generator=f"{generator.name}+extractive" if generator.name != "extractive"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from qa.compose import verbatim
 from qa.evidence import best_evidence, rank_evidence
 from qa.protocols import Embedder, GenerationRequest
 
@@ -19,7 +20,6 @@ class ExtractiveGenerator:
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         ranked = rank_evidence(request.question, request.passages, self.embedder)
-        for i, ev in enumerate(best_evidence(ranked)):
-            sentence = ev.text.strip()
-            tagged = f"{sentence[:-1]} [{ev.n}]{sentence[-1]}" if sentence[-1:] in ".!?" else f"{sentence} [{ev.n}]"
-            yield ("" if i == 0 else " ") + tagged
+        evidence = best_evidence(ranked)
+        if evidence:
+            yield verbatim(evidence)
