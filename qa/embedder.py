@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qa.compute import compute
 from qa.errors import ModelError
 from qa.models import resolve_embed_model
 
@@ -28,7 +29,7 @@ class SentenceTransformerEmbedder:
 
         resolved = resolve_embed_model(model)
         try:
-            self._model = SentenceTransformer(resolved.location, device="cpu")
+            self._model = compute.run(SentenceTransformer, resolved.location, device="cpu")
         except (OSError, ValueError) as err:
             raise ModelError(f"Cannot load embedding model '{model}': {err}") from None
         self.model_id = resolved.name
@@ -52,7 +53,8 @@ class SentenceTransformerEmbedder:
                 self._cache.move_to_end(t)
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vectors = self._model.encode(
+            vectors = compute.run(
+                self._model.encode,
                 missing,
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
