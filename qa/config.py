@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     gen_quantize: Literal["auto", "int4", "int8", "none"] = Field(
         "auto", description="Weight packing for CPU decoding: auto = int4 when the weights are 4-bit already "
                             "(a Q4 GGUF, lossless), else float32; int8 = per-row int8 weights; none = float32.")
+    gen_decoder: Literal["auto", "generate"] = Field(
+        "auto", description="auto = a lean token loop for Llama-architecture models (float32 attention), "
+                            "transformers' generate() for others; generate = always generate().")
     generator: GeneratorName = "transformers"
     max_new_tokens: int = Field(160, ge=1, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)

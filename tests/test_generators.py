@@ -28,7 +28,7 @@ def test_default_packs_the_gguf_weights_to_int4_losslessly(llm_pipeline):
     from qa.generators.packing import Int4Linear
 
     gen = llm_pipeline.generator("transformers")
-    assert "int4 weights (lossless" in gen.description
+    assert "int4 weights (lossless" in gen.description and "lean decoder" in gen.description
     assert any(isinstance(m, Int4Linear) for m in gen._model.modules())
 
 
@@ -77,3 +77,31 @@ def test_abandoned_stream_stops_generation_and_frees_the_model(llm_pipeline):
     assert time.perf_counter() - started < 5, "generation went on after the consumer left"
     assert gen._lock.acquire(timeout=1)
     gen._lock.release()
+
+
+def test_a_question_is_embedded_between_tokens_of_a_running_generation(llm_pipeline):
+    import time
+
+    from qa.protocols import GenerationRequest
+
+    gen = llm_pipeline.generator("transformers")
+    request = GenerationRequest("Why?", (), ({"role": "user", "content": "Write a very long essay about Korea."},), 400)
+    stream = gen.stream(request)
+    try:
+        next(stream)  # the compute thread is now busy decoding up to 400 tokens
+        started = time.perf_counter()
+        hits = llm_pipeline.search("When was the trilateral summit held?")
+        waited = time.perf_counter() - started
+        remaining = sum(1 for _ in stream)
+    finally:
+        stream.close()
+    assert hits and waited < 2, f"retrieval waited {waited:.1f}s for the generation"
+    assert remaining > 20, "the generation should still have been running"
+
+
+def test_sampling_with_temperature_streams_text(llm_pipeline):
+    from qa.protocols import GenerationRequest
+
+    gen = llm_pipeline.generator("transformers")
+    request = GenerationRequest("Hi", (), ({"role": "user", "content": "Say hello to Seoul."},), 24, 0.7)
+    assert "".join(gen.stream(request)).strip()

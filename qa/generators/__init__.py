@@ -19,7 +19,7 @@ def create_generator(name: str, settings: Settings, embedder: Embedder) -> Gener
         from qa.generators.local_llm import TransformersGenerator
 
         return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads,
-                                     quantize=settings.gen_quantize)
+                                     quantize=settings.gen_quantize, decoder=settings.gen_decoder)
     if name == "openai":
         from qa.generators.openai_api import OpenAIGenerator
 

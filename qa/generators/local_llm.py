@@ -10,11 +10,12 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from qa.compute import compute
 from qa.errors import ModelError
+from qa.generators.llama_decode import LlamaDecoder, supports
 from qa.models import ResolvedModel, resolve_gen_model
 from qa.protocols import GenerationRequest
 
@@ -27,54 +28,46 @@ class TransformersGenerator:
     name = "transformers"
 
     def __init__(self, model: str, cache_dir: Path = Path(".qa/cache"), threads: int = 0,
-                 quantize: str = "auto") -> None:
+                 quantize: str = "auto", decoder: str = "auto") -> None:
         import torch
 
         if threads:
-            torch.set_num_threads(threads)
+            compute.run(torch.set_num_threads, threads)
         resolved = resolve_gen_model(model)
         self.model = resolved.name
         self._lock = threading.Lock()
-        # one long-lived thread runs every generation, so torch reuses one OpenMP team
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-generate")
-        self._tokenizer, self._model = _load(resolved, cache_dir)
-        precision = _pack(self._model, quantize)
-        self.description = f"{resolved.describe()} ({precision})"
+        self._tokenizer, self._model = compute.run(_load, resolved, cache_dir)
+        precision = compute.run(_pack, self._model, quantize)
+        self._eos_ids = _eos_ids(self._tokenizer, self._model)
+        self._decoder = LlamaDecoder(self._model) if decoder == "auto" and supports(self._model) else None
+        loop = "lean decoder" if self._decoder else "generate()"
+        self.description = f"{resolved.describe()} ({precision}; {loop})"
         log.info("Generator model: %s", self.description)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         """Yield text as it is decoded. Closing the iterator early (a client that went away) stops
         generation at the next token and frees the model for the next request."""
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+        from transformers import TextIteratorStreamer
 
         stop = threading.Event()
-
-        class StopWhenAbandoned(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
-                return stop.is_set()
-
         inputs = self._tokenizer.apply_chat_template(
             list(request.messages), add_generation_prompt=True, return_tensors="pt", return_dict=True)
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True,
                                         timeout=300)
-        kwargs: dict[str, Any] = dict(**inputs, streamer=streamer, max_new_tokens=request.max_new_tokens,
-                                      pad_token_id=self._tokenizer.eos_token_id, cache_implementation="static",
-                                      stopping_criteria=StoppingCriteriaList([StopWhenAbandoned()]))
-        if request.temperature > 0:
-            kwargs.update(do_sample=True, temperature=request.temperature, top_p=0.95)
-        else:
-            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         errors: list[BaseException] = []
 
         def run() -> None:
             try:
-                self._model.generate(**kwargs)
+                if self._decoder is not None:
+                    self._decode(inputs["input_ids"], request, streamer, stop)
+                else:
+                    self._generate(inputs, request, streamer, stop)
             except BaseException as err:  # surfaced to the caller below
                 errors.append(err)
                 streamer.end()
 
         with self._lock:
-            done = self._worker.submit(run)
+            done = compute.submit(run)
             try:
                 yield from (text for text in streamer if text)
             finally:
@@ -83,8 +76,56 @@ class TransformersGenerator:
         if errors:
             raise ModelError(f"Generation failed: {type(errors[0]).__name__}: {errors[0]}")
 
+    def _decode(self, input_ids: Any, request: GenerationRequest, streamer: Any, stop: threading.Event) -> None:
+        """The lean decoder: token ids go to the streamer one by one."""
+        import torch
+
+        assert self._decoder is not None
+        streamer.put(input_ids)  # the streamer skips the prompt
+        for token in self._decoder.tokens(input_ids, request.max_new_tokens, self._eos_ids,
+                                          sample=_sampler(request.temperature), stop=stop):
+            streamer.put(torch.tensor([token]))
+            compute.run_pending()  # e.g. another client's question waiting to be embedded
+        streamer.end()
+
+    def _generate(self, inputs: Any, request: GenerationRequest, streamer: Any, stop: threading.Event) -> None:
+        """transformers' generate(), for architectures the lean decoder does not walk."""
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        class BetweenTokens(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+                compute.run_pending()
+                return stop.is_set()
+
+        kwargs: dict[str, Any] = dict(**inputs, streamer=streamer, max_new_tokens=request.max_new_tokens,
+                                      pad_token_id=self._tokenizer.eos_token_id, cache_implementation="static",
+                                      stopping_criteria=StoppingCriteriaList([BetweenTokens()]))
+        if request.temperature > 0:
+            kwargs.update(do_sample=True, temperature=request.temperature, top_p=0.95)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        self._model.generate(**kwargs)
+
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def _sampler(temperature: float) -> Any:
+    """None for greedy decoding; else a function drawing the next id with temperature and top-p 0.95,
+    as generate() does."""
+    if temperature <= 0:
+        return None
+    import torch
+    from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopPLogitsWarper
+
+    warpers = LogitsProcessorList([TemperatureLogitsWarper(temperature), TopPLogitsWarper(0.95)])
+    return lambda scores, ids: torch.multinomial(torch.softmax(warpers(ids, scores), dim=-1), 1)[:, 0]
+
+
+def _eos_ids(tokenizer: Any, model: Any) -> set[int]:
+    configured = model.generation_config.eos_token_id
+    ids = set(configured if isinstance(configured, list) else [configured] if configured is not None else [])
+    return ids | ({tokenizer.eos_token_id} if tokenizer.eos_token_id is not None else set())
 
 
 def _pack(model: Any, quantize: str) -> str:

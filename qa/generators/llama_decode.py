@@ -1,0 +1,108 @@
+"""A lean token-by-token decoder for Llama-architecture models (SmolLM2 among them).
+
+transformers runs the prompt; each new token then goes through the same modules and weights
+without transformers' per-step machinery (masks, cache objects), with attention in float32.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+
+def supports(model: Any) -> bool:
+    """Whether `model` has the plain Llama layout this decoder walks (other models use generate())."""
+    config = model.config
+    inner = getattr(model, "model", None)
+    return (config.model_type == "llama" and config.hidden_act == "silu"
+            and not getattr(config, "pretraining_tp", 1) > 1
+            and inner is not None and hasattr(inner, "rotary_emb") and hasattr(inner, "layers"))
+
+
+class LlamaDecoder:
+    """Greedy (or sampled) decoding that yields token ids one at a time."""
+
+    def __init__(self, model: Any) -> None:
+        if not supports(model):
+            raise ValueError(f"LlamaDecoder does not support model type '{model.config.model_type}'")
+        config = model.config
+        self._model = model
+        self._heads = config.num_attention_heads
+        self._kv_heads = config.num_key_value_heads
+        self._head_dim = getattr(config, "head_dim", None) or config.hidden_size // self._heads
+
+    def tokens(self, input_ids: torch.Tensor, max_new_tokens: int, eos_ids: set[int],
+               sample: Any = None, stop: threading.Event | None = None) -> Iterator[int]:
+        """Yield up to `max_new_tokens` new token ids after the prompt `input_ids` (shape 1 x L), ending
+        after an end-of-sequence id or when `stop` is set. `sample(scores, ids) -> id tensor` replaces
+        greedy argmax when given."""
+        from transformers import DynamicCache
+
+        model, length = self._model, input_ids.shape[1]
+        with torch.inference_mode():
+            prompt_cache = DynamicCache(config=model.config)
+            logits = model(input_ids=input_ids, cache=prompt_cache, use_cache=True, logits_to_keep=1).logits[:, -1]
+            keys, values = self._float_cache(prompt_cache, length, length + max_new_tokens)
+            del prompt_cache
+            positions = torch.arange(length + max_new_tokens)[None]
+            cos, sin = model.model.rotary_emb(logits.new_zeros(1, dtype=next(model.parameters()).dtype), positions)
+            ids = input_ids
+            for step in range(max_new_tokens):
+                token = self._pick(logits, ids, sample)
+                yield int(token)
+                if int(token) in eos_ids or step == max_new_tokens - 1 or (stop is not None and stop.is_set()):
+                    return
+                if sample is not None:
+                    ids = torch.cat([ids, token.view(1, 1)], dim=1)
+                position = length + step
+                logits = self._step(token.view(1, 1), position, keys, values,
+                                    cos[:, position:position + 1], sin[:, position:position + 1])
+
+    @staticmethod
+    def _pick(logits: torch.Tensor, ids: torch.Tensor, sample: Any) -> torch.Tensor:
+        if sample is None:
+            return logits.float().argmax(-1)
+        return sample(logits.float(), ids)
+
+    def _float_cache(self, cache: Any, length: int, capacity: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        """Copy the prompt's keys (stored transposed: heads x dim x positions) and values (heads x
+        positions x dim) into float32 buffers with room for `capacity` positions."""
+        keys, values = [], []
+        for layer in cache.layers:
+            k = torch.zeros(self._kv_heads, self._head_dim, capacity)
+            v = torch.zeros(self._kv_heads, capacity, self._head_dim)
+            k[:, :, :length] = layer.keys[0].transpose(1, 2).float()
+            v[:, :length] = layer.values[0].float()
+            keys.append(k)
+            values.append(v)
+        return keys, values
+
+    def _step(self, token: torch.Tensor, position: int, keys: list[torch.Tensor], values: list[torch.Tensor],
+              cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        """Run one token through every layer at `position`; returns its next-token logits (1 x vocab)."""
+        from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
+
+        inner = self._model.model
+        heads, kv_heads, dim = self._heads, self._kv_heads, self._head_dim
+        x = inner.embed_tokens(token)
+        for layer, k_cache, v_cache in zip(inner.layers, keys, values, strict=True):
+            attn = layer.self_attn
+            h = layer.input_layernorm(x)
+            q = attn.q_proj(h).view(1, 1, heads, dim).transpose(1, 2)
+            k = attn.k_proj(h).view(1, 1, kv_heads, dim).transpose(1, 2)
+            q, k = apply_rotary_pos_emb(q, k, cos, sin)
+            k_cache[:, :, position] = k[0, :, 0].float()
+            v_cache[:, position] = attn.v_proj(h).view(kv_heads, dim).float()
+            # grouped-query attention over the positions so far, one query row per head
+            grouped = q[0].reshape(kv_heads, heads // kv_heads, dim).float()
+            weights = torch.softmax((grouped @ k_cache[:, :, :position + 1]) * attn.scaling, dim=-1)
+            attended = (weights @ v_cache[:, :position + 1]).reshape(1, 1, heads * dim).to(x.dtype)
+            x = x + attn.o_proj(attended)
+            h = layer.post_attention_layernorm(x)
+            mlp = layer.mlp
+            x = x + mlp.down_proj(F.silu(mlp.gate_proj(h)) * mlp.up_proj(h))
+        return self._model.lm_head(inner.norm(x))[:, -1]
