@@ -13,6 +13,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from qa.generators.packing import fused
+
 
 def supports(model: Any) -> bool:
     """Whether `model` has the plain Llama layout this decoder walks (other models use generate())."""
@@ -20,6 +22,7 @@ def supports(model: Any) -> bool:
     inner = getattr(model, "model", None)
     return (config.model_type == "llama" and config.hidden_act == "silu"
             and not getattr(config, "pretraining_tp", 1) > 1
+            and not getattr(config, "attention_bias", False) and not getattr(config, "mlp_bias", False)
             and inner is not None and hasattr(inner, "rotary_emb") and hasattr(inner, "layers"))
 
 
@@ -34,6 +37,8 @@ class LlamaDecoder:
         self._heads = config.num_attention_heads
         self._kv_heads = config.num_key_value_heads
         self._head_dim = getattr(config, "head_dim", None) or config.hidden_size // self._heads
+        self._layers = [(layer, fused([layer.self_attn.q_proj, layer.self_attn.k_proj, layer.self_attn.v_proj]),
+                         fused([layer.mlp.gate_proj, layer.mlp.up_proj])) for layer in model.model.layers]
 
     def tokens(self, input_ids: torch.Tensor, max_new_tokens: int, eos_ids: set[int],
                sample: Any = None, stop: threading.Event | None = None) -> Iterator[int]:
@@ -83,26 +88,35 @@ class LlamaDecoder:
 
     def _step(self, token: torch.Tensor, position: int, keys: list[torch.Tensor], values: list[torch.Tensor],
               cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        """Run one token through every layer at `position`; returns its next-token logits (1 x vocab)."""
-        from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
-
+        """Run one token through every layer at `position`; returns its next-token logits (1 x vocab).
+        Each op costs microseconds of dispatch here, so the step keeps their number low: one kernel
+        for q, k and v, one for gate and up, one rotary embedding for queries and keys together."""
         inner = self._model.model
         heads, kv_heads, dim = self._heads, self._kv_heads, self._head_dim
-        x = inner.embed_tokens(token)
-        for layer, k_cache, v_cache in zip(inner.layers, keys, values, strict=True):
+        rotated = heads + kv_heads  # query and key heads, in the order the fused projection yields them
+        cos, sin = cos.reshape(1, dim), sin.reshape(1, dim)
+        x = inner.embed_tokens(token).view(1, -1)
+        for (layer, qkv, gate_up), k_cache, v_cache in zip(self._layers, keys, values, strict=True):
             attn = layer.self_attn
-            h = layer.input_layernorm(x)
-            q = attn.q_proj(h).view(1, 1, heads, dim).transpose(1, 2)
-            k = attn.k_proj(h).view(1, 1, kv_heads, dim).transpose(1, 2)
-            q, k = apply_rotary_pos_emb(q, k, cos, sin)
-            k_cache[:, :, position] = k[0, :, 0].float()
-            v_cache[:, position] = attn.v_proj(h).view(kv_heads, dim).float()
+            projected = qkv(_rms_norm(layer.input_layernorm, x)).view(rotated + kv_heads, dim)
+            qk = projected[:rotated]
+            qk = qk * cos + _rotate_half(qk) * sin
+            k_cache[:, :, position] = qk[heads:]
+            v_cache[:, position] = projected[rotated:]
             # grouped-query attention over the positions so far, one query row per head
-            grouped = q[0].reshape(kv_heads, heads // kv_heads, dim).float()
+            grouped = qk[:heads].float().view(kv_heads, heads // kv_heads, dim)
             weights = torch.softmax((grouped @ k_cache[:, :, :position + 1]) * attn.scaling, dim=-1)
-            attended = (weights @ v_cache[:, :position + 1]).reshape(1, 1, heads * dim).to(x.dtype)
-            x = x + attn.o_proj(attended)
-            h = layer.post_attention_layernorm(x)
-            mlp = layer.mlp
-            x = x + mlp.down_proj(F.silu(mlp.gate_proj(h)) * mlp.up_proj(h))
-        return self._model.lm_head(inner.norm(x))[:, -1]
+            x = x + attn.o_proj((weights @ v_cache[:, :position + 1]).view(1, heads * dim).to(x.dtype))
+            gate, up = gate_up(_rms_norm(layer.post_attention_layernorm, x)).chunk(2, dim=-1)
+            x = x + layer.mlp.down_proj(F.silu(gate) * up)
+        return self._model.lm_head(_rms_norm(inner.norm, x))
+
+
+def _rms_norm(norm: Any, x: torch.Tensor) -> torch.Tensor:
+    """LlamaRMSNorm's arithmetic (float32 statistics, then the weight in the input dtype), in fewer ops."""
+    return norm.weight * F.rms_norm(x.float(), (x.shape[-1],), eps=norm.variance_epsilon).to(x.dtype)
+
+
+def _rotate_half(x: torch.Tensor) -> torch.Tensor:
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)

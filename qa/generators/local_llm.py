@@ -39,7 +39,7 @@ class TransformersGenerator:
         self._tokenizer, self._model = compute.run(_load, resolved, cache_dir)
         precision = compute.run(_pack, self._model, quantize)
         self._eos_ids = _eos_ids(self._tokenizer, self._model)
-        self._decoder = LlamaDecoder(self._model) if decoder == "auto" and supports(self._model) else None
+        self._decoder = compute.run(LlamaDecoder, self._model) if decoder == "auto" and supports(self._model) else None
         loop = "lean decoder" if self._decoder else "generate()"
         self.description = f"{resolved.describe()} ({precision}; {loop})"
         log.info("Generator model: %s", self.description)

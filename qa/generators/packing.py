@@ -9,6 +9,7 @@ de-quantises them to floats, and `int4` packs them back into the same grid, loss
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import torch
@@ -81,6 +82,36 @@ class Int8Linear(_PackedLinear):
 
     def packed_mm(self, rows: torch.Tensor) -> torch.Tensor:
         return torch._weight_int8pack_mm(rows, self.codes, self.scales)
+
+
+class _FusedPacked(nn.Module):
+    """Packed layers that read the same input, multiplied in one kernel call (decoding rows only)."""
+
+    def __init__(self, layers: Sequence[_PackedLinear]) -> None:
+        super().__init__()
+        first = layers[0]
+        self._int4 = isinstance(first, Int4Linear)
+        if self._int4:
+            self.register_buffer("packed", torch.cat([lin.packed for lin in layers]), persistent=False)
+            self.register_buffer("scales_zeros", torch.cat([lin.scales_zeros for lin in layers], dim=1),
+                                 persistent=False)
+        else:
+            self.register_buffer("codes", torch.cat([lin.codes for lin in layers]), persistent=False)
+            self.register_buffer("scales", torch.cat([lin.scales for lin in layers]), persistent=False)
+
+    def forward(self, rows: torch.Tensor) -> torch.Tensor:
+        if self._int4:
+            return torch._weight_int4pack_mm_for_cpu(rows, self.packed, GROUP, self.scales_zeros)
+        return torch._weight_int8pack_mm(rows, self.codes, self.scales)
+
+
+def fused(layers: Sequence[nn.Module]) -> Callable[[torch.Tensor], torch.Tensor]:
+    """rows -> the concatenated outputs of `layers` (which share their input): one packed kernel call
+    when all are packed the same way (the same numbers as separate calls), else one call each."""
+    kinds = {type(lin) for lin in layers}
+    if len(kinds) == 1 and kinds <= {Int4Linear, Int8Linear}:
+        return _FusedPacked([lin for lin in layers if isinstance(lin, _PackedLinear)])
+    return lambda rows: torch.cat([lin(rows) for lin in layers], dim=-1)
 
 
 def _block_linears(model: Any) -> list[tuple[nn.Module, str, nn.Linear]]:
