@@ -6,6 +6,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
 
 import numpy as np
 
@@ -41,6 +42,9 @@ class SentenceTransformerEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        # short requests waiting for the compute thread: (texts, where their vectors go)
+        self._pending: list[tuple[list[str], Future[np.ndarray]]] = []
+        self._pending_lock = threading.Lock()
         self.progress_threshold = progress_threshold
         log.info("Embedding model: %s", self.description)
 
@@ -53,15 +57,11 @@ class SentenceTransformerEmbedder:
                 self._cache.move_to_end(t)
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vectors = compute.run(
-                self._model.encode,
-                missing,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=show_progress and len(missing) >= self.progress_threshold,
-            )
-            fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            if len(missing) >= self.progress_threshold:  # bulk (indexing): one call, with a progress bar
+                vectors = compute.run(self._encode_now, missing, show_progress)
+            else:
+                vectors = self._encode_with_others(missing)
+            fresh = dict(zip(missing, vectors, strict=True))
             found.update(fresh)
             if len(missing) <= self._cache_size // 4:  # bulk indexing would only flush the cache
                 with self._cache_lock:
@@ -69,3 +69,32 @@ class SentenceTransformerEmbedder:
                     while len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
         return np.ascontiguousarray(np.stack([found[t] for t in texts]), dtype=np.float32)
+
+    def _encode_now(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=show_progress)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _encode_with_others(self, texts: list[str]) -> np.ndarray:
+        """Queue `texts` for the compute thread; requests that arrive while it is busy are encoded
+        together in one batch (fewer, larger model calls under load)."""
+        waiting: Future[np.ndarray] = Future()
+        with self._pending_lock:
+            self._pending.append((texts, waiting))
+            first = len(self._pending) == 1
+        if first:
+            compute.submit(self._encode_pending)
+        return waiting.result()
+
+    def _encode_pending(self) -> None:
+        with self._pending_lock:
+            batch, self._pending = self._pending, []
+        union = list(dict.fromkeys(t for texts, _ in batch for t in texts))
+        try:
+            vectors = dict(zip(union, self._encode_now(union), strict=True))
+        except BaseException as err:  # each waiting caller gets the error
+            for _, waiting in batch:
+                waiting.set_exception(err)
+            return
+        for texts, waiting in batch:
+            waiting.set_result(np.stack([vectors[t] for t in texts]))
