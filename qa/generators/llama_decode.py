@@ -48,6 +48,8 @@ class LlamaDecoder:
         from transformers import DynamicCache
 
         model, length = self._model, input_ids.shape[1]
+        # inference mode is entered per step, not across the yields: the caller may run other work
+        # (e.g. load a model) on this thread between two tokens
         with torch.inference_mode():
             prompt_cache = DynamicCache(config=model.config)
             logits = model(input_ids=input_ids, cache=prompt_cache, use_cache=True, logits_to_keep=1).logits[:, -1]
@@ -55,15 +57,17 @@ class LlamaDecoder:
             del prompt_cache
             positions = torch.arange(length + max_new_tokens)[None]
             cos, sin = model.model.rotary_emb(logits.new_zeros(1, dtype=next(model.parameters()).dtype), positions)
-            ids = input_ids
-            for step in range(max_new_tokens):
+        ids = input_ids
+        for step in range(max_new_tokens):
+            with torch.inference_mode():
                 token = self._pick(logits, ids, sample)
-                yield int(token)
-                if int(token) in eos_ids or step == max_new_tokens - 1 or (stop is not None and stop.is_set()):
-                    return
+            yield int(token)
+            if int(token) in eos_ids or step == max_new_tokens - 1 or (stop is not None and stop.is_set()):
+                return
+            position = length + step
+            with torch.inference_mode():
                 if sample is not None:
                     ids = torch.cat([ids, token.view(1, 1)], dim=1)
-                position = length + step
                 logits = self._step(token.view(1, 1), position, keys, values,
                                     cos[:, position:position + 1], sin[:, position:position + 1])
 
