@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from qa.generators.packing import GROUP, Int4Linear, Int8Linear, int4_grid
+from qa.generators.packing import GROUP, Int4Linear, Int8Linear, fused, int4_grid
 
 
 def q4_weight(rows: int = 64, cols: int = 96, seed: int = 0) -> torch.Tensor:
@@ -44,3 +44,17 @@ def test_packed_layers_match_the_plain_matmul_for_decode_and_prompt_rows():
             got = packed(x.to(torch.bfloat16)).float()
             assert got.shape == expected.shape
             assert (got - expected).abs().max() <= tol * expected.abs().max()
+
+
+def test_fused_layers_give_the_same_numbers_as_separate_calls():
+    rows = torch.randn(1, 96, dtype=torch.bfloat16)
+    for sizes in ((128, 64, 64), (64, 32, 32)):  # whole 64-row int4 blocks are fused; others are not
+        layers = [linear(q4_weight(n, seed=seed)) for seed, n in enumerate(sizes)]
+        for kind in (Int4Linear, Int8Linear):
+            packed = [kind(layer, torch.bfloat16) for layer in layers]
+            separate = torch.cat([layer.packed_mm(rows) for layer in packed], dim=-1)
+            assert torch.equal(fused(packed)(rows), separate), (kind.__name__, sizes)
+            one_kernel = kind is Int8Linear or sizes[0] == 128
+            assert isinstance(fused(packed), nn.Module) == one_kernel
+    mixed = [Int4Linear(layers[0], torch.bfloat16), Int8Linear(layers[1], torch.bfloat16)]
+    assert torch.equal(fused(mixed)(rows), torch.cat([mixed[0](rows), mixed[1](rows)], dim=-1))

@@ -1,7 +1,8 @@
 """The transformers backend: a causal LM (HF id, local dir or GGUF file) run in-process on the CPU.
 
 GGUF weights are de-quantised by transformers on first load, then saved under the cache folder so
-later starts load plain safetensors. Generation is serialised: one model, one request at a time.
+later starts load plain safetensors. Generation is serialised (one model, one request at a time)
+and runs on the process's compute thread; Llama-architecture models decode with the lean decoder.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 GROUP = 32  # Q4_0/Q4_1 block size
 # Above this many rows (a prompt), a plain bfloat16 matmul is faster than the packed kernels.
 PACKED_MAX_ROWS = 16
+INT4_BLOCK_ROWS = 64  # output rows per block in torch's packed CPU int4 layout
 Scheme = Literal["int4", "int8"]
 
 
@@ -109,7 +110,9 @@ def fused(layers: Sequence[nn.Module]) -> Callable[[torch.Tensor], torch.Tensor]
     """rows -> the concatenated outputs of `layers` (which share their input): one packed kernel call
     when all are packed the same way (the same numbers as separate calls), else one call each."""
     kinds = {type(lin) for lin in layers}
-    if len(kinds) == 1 and kinds <= {Int4Linear, Int8Linear}:
+    # torch's CPU int4 layout interleaves blocks of 64 output rows: only whole blocks concatenate
+    whole_blocks = kinds != {Int4Linear} or all(lin.out_features % INT4_BLOCK_ROWS == 0 for lin in layers)
+    if len(kinds) == 1 and kinds <= {Int4Linear, Int8Linear} and whole_blocks:
         return _FusedPacked([lin for lin in layers if isinstance(lin, _PackedLinear)])
     return lambda rows: torch.cat([lin(rows) for lin in layers], dim=-1)
 
