@@ -83,6 +83,9 @@ def with_markers(claim: str, numbers: Sequence[int]) -> str:
     return f"{claim} {tags}"
 
 
+# "3. ", "2) ", "- ": list formatting from a draft written as a list; not a fact, and once the
+# kept sentences are joined into a paragraph the number would read as one.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
 _META = re.compile(r"\b(question|the answer|this article|the article is about|passages?)\b|^(a|q):", re.IGNORECASE)
 
 
@@ -102,7 +105,8 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
     With a `question`, sentences that do not answer it (see `informative`) are dropped too; without
     one (verbatim evidence) they are kept."""
     sources = passage_sentences(hits)
-    claims_raw = [s for s in answer_sentences(text) if strip_markers(s) and not is_refusal(s)
+    items = (_LIST_ITEM.sub("", s) for s in answer_sentences(text))
+    claims_raw = [s for s in items if strip_markers(s) and not is_refusal(s)
                   and (not question or informative(strip_markers(s), question))]
     if not sources or not claims_raw:
         return GroundedText("", (), ())

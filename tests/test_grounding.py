@@ -50,6 +50,16 @@ def test_supported_answer_keeps_citation_with_exact_span(store, fake_embedder):
     assert checked.text == "Kurt Campbell hosted a retreat in rural Virginia [1]."
 
 
+def test_list_numbers_of_a_draft_are_formatting_not_facts(store, fake_embedder):
+    hits = Pipeline(Settings(), fake_embedder, store).search("Who hosted a retreat in rural Virginia?", 2)
+    checked = verify("1. Kurt Campbell hosted a retreat in rural Virginia [1]\n7. The talks covered many issues [1]",
+                     hits, fake_embedder, 0.3)
+    assert checked.text.startswith("Kurt Campbell hosted") and "7" not in checked.text
+    assert [c.text for c in checked.claims] == ["Kurt Campbell hosted a retreat in rural Virginia",
+                                                "The talks covered many issues"]
+    assert all(not c.missing for c in checked.claims)
+
+
 def test_fabricated_name_or_number_is_caught(store):
     pipeline, _ = make_pipeline(store, "Joe Biden hosted a retreat in rural Virginia on May 31 [1].")
     answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
