@@ -133,12 +133,13 @@ def _pack(model: Any, quantize: str) -> str:
     """Apply the weight packing `quantize` asks for; returns a description of the precision."""
     from qa.generators.packing import is_int4_exact, pack_model
 
+    exact = quantize in ("auto", "int4") and is_int4_exact(model)  # checks every layer: do it once
     scheme = quantize
     if scheme == "auto":  # int4 only where it is lossless: weights that came from a Q4 GGUF
-        scheme = "int4" if is_int4_exact(model) else "none"
+        scheme = "int4" if exact else "none"
     if scheme == "none":
         return "float32"
-    if scheme == "int4" and not is_int4_exact(model):
+    if scheme == "int4" and not exact:
         log.warning("These weights are not 4-bit already: int4 packing rounds them (answers may change).")
     try:
         pack_model(model, scheme)
