@@ -21,11 +21,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.hybrid import HybridRetriever  # noqa: E402
-from index.ingest import load_path  # noqa: E402
-from index.store import IndexStore  # noqa: E402
+from qa.cli import tune_openmp  # noqa: E402
+
+tune_openmp()  # before torch loads, as `qa` does
+
+from qa.index.hybrid import HybridRetriever  # noqa: E402
+from qa.index.ingest import load_path  # noqa: E402
+from qa.index.store import IndexStore  # noqa: E402
+
 from qa.config import Settings  # noqa: E402
-from qa.corpus import default_corpus_paths  # noqa: E402
+from qa.corpus import bundled_question_set, default_corpus_paths  # noqa: E402
 from qa.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa.evaluation.datasets import load_eval_set  # noqa: E402
 from qa.pipeline import Pipeline, chunking_options  # noqa: E402
@@ -46,7 +51,7 @@ def build(docs, embedder, settings) -> tuple[IndexStore, dict]:
 
 
 def query_latency(store, embedder, settings, queries: list[str]) -> dict:
-    from index.hybrid import FusionOptions
+    from qa.index.hybrid import FusionOptions
 
     retriever = HybridRetriever(store, embedder, FusionOptions(settings.candidates, settings.rrf_k,
                                                                settings.dense_weight, settings.lexical_weight))
@@ -144,7 +149,7 @@ def main() -> None:
     article_store, report["build_article"] = build(article, embedder, settings)
     if args.generation_only:
         args.squad, args.queries = Path("/nonexistent"), 10
-    questions = [json.loads(line)["question"] for line in (ROOT / "eval/questions.jsonl").open()]
+    questions = [json.loads(line)["question"] for line in bundled_question_set().open()]
     report["query_article"] = query_latency(article_store, embedder, settings,
                                             (questions * (args.queries // len(questions) + 1))[: args.queries])
     if args.squad.is_file():
@@ -158,7 +163,7 @@ def main() -> None:
         print(f"SQuAD file not found at {args.squad}: skipping the SQuAD benchmarks.", file=sys.stderr)
     report["peak_rss_mb_retrieval"] = round(peak_rss_mb(), 1)
     if not args.skip_generation:
-        answerable = [json.loads(line) for line in (ROOT / "eval/questions.jsonl").open()]
+        answerable = [json.loads(line) for line in bundled_question_set().open()]
         sample = [q["question"] for q in answerable if q.get("answers") and not q.get("history")][:: 8][:6]
         report["generation"] = []
         pipelines = {}

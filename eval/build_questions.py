@@ -1,4 +1,4 @@
-"""Writes eval/questions.jsonl: the hand-written question set about the default article.
+"""Writes qa/data/questions.jsonl: the hand-written question set about the default article.
 
 Each row: id, type, question, answers (acceptable short answers; [] = the article does not say),
 evidence (an exact quote of the source sentence), optional history. Run it after editing the list;
@@ -193,7 +193,7 @@ def rows() -> list[dict]:
 
 
 if __name__ == "__main__":
-    target = Path(__file__).with_name("questions.jsonl")
+    target = Path(__file__).resolve().parent.parent / "qa" / "data" / "questions.jsonl"
     data = rows()
     target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data), encoding="utf-8")
     print(f"wrote {len(data)} questions to {target}")

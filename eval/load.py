@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval/questions.jsonl").open()]
+QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "qa/data/questions.jsonl").open()]
 MAX_REQUESTS = 100_000  # hard bound whatever the duration
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.sentences import paragraphs, sentences
+from qa.index.sentences import paragraphs, sentences
+
 from qa.types import Chunk, Document
 
 

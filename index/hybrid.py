@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from qa.index.store import IndexStore
 
-from index.store import IndexStore
 from qa.protocols import Embedder
 from qa.types import Hit
 

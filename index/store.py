@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from qa.index.chunking import ChunkingOptions, chunk_document
+from qa.index.dense import DenseIndex, choose_kind
+from qa.index.lexical import LexicalIndex
+from qa.index.manifest import FORMAT_VERSION, Manifest
+from qa.index.storage import current_version, file_sha256, write_version
 from tqdm.auto import tqdm
 
-from index.chunking import ChunkingOptions, chunk_document
-from index.dense import DenseIndex, choose_kind
-from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION, Manifest
-from index.storage import current_version, file_sha256, write_version
 from qa import __version__
 from qa.errors import IndexCorruptError, IndexNotFoundError, NotFoundError
 from qa.protocols import Embedder

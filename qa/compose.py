@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qa.citations import with_markers
 from qa.evidence import Evidence
-from qa.grounding import Claim, with_markers
+from qa.grounding import Claim
 from qa.text import content_terms, coverage, fold, key_facts
-from qa.types import Citation
+from qa.types import Citation, StatementKind
+
+Draft = tuple[str, StatementKind, tuple[Citation, ...]]
 
 # A quote adds nothing when the claims already repeat this share of its content words.
 QUOTE_REDUNDANT = 0.8
@@ -43,19 +46,23 @@ def verbatim(evidence: Sequence[Evidence]) -> str:
 def quote_of(evidence: Evidence) -> Citation:
     """A citation of one evidence sentence, verbatim (so its support is 1)."""
     return Citation(n=evidence.n, doc_id=evidence.hit.chunk.doc_id, chunk_id=evidence.hit.chunk.chunk_id,
-                    start=evidence.span.start, end=evidence.span.end, quote=evidence.text, support=1.0)
+                    start=evidence.span.start, end=evidence.span.end, quote=evidence.text, support=1.0,
+                    passage=evidence.n)
 
 
-def compose(claims: Sequence[Claim], quotes: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
-    """The claims with their markers, then a paragraph quoting the sentences that best answer the
-    question, leaving out any the claims already say. Returns the text and the citations it uses."""
-    text = " ".join(with_markers(c.text, sorted({x.n for x in c.citations})) for c in claims)
-    citations = list(dict.fromkeys(x for c in claims for x in c.citations))
+def as_quotes(claims: Sequence[Claim]) -> list[Draft]:
+    """Verified verbatim evidence (the extractive answer, the fallback) as quote statements."""
+    return [(c.text, "quote", c.citations) for c in claims]
+
+
+def compose(claims: Sequence[Claim], quotes: Sequence[Citation]) -> list[Draft]:
+    """The claims, then the sentences that best answer the question quoted word for word, leaving out
+    any the claims already say. A claim that is its cited sentence word for word is itself a quote."""
+    drafts: list[Draft] = []
+    for c in claims:
+        verbatim_copy = len(c.citations) == 1 and fold(c.text) == fold(c.citations[0].quote.strip())
+        drafts.append((c.text, "quote" if verbatim_copy else "claim", c.citations))
     said = " ".join(c.text for c in claims)
-    shown = [q for q in quotes if coverage(content_terms(q.quote), said) < QUOTE_REDUNDANT]
-    if not shown:
-        return text, tuple(citations)
-    cited = {(c.n, c.doc_id, c.start, c.end) for c in citations}
-    citations.extend(q for q in shown if (q.n, q.doc_id, q.start, q.end) not in cited)
-    quoted = " ".join(f"“{q.quote.strip()}” [{q.n}]" for q in shown)
-    return f"{text}\n\n{quoted}", tuple(citations)
+    drafts += [(q.quote.strip(), "quote", (q,)) for q in quotes
+               if coverage(content_terms(q.quote), said) < QUOTE_REDUNDANT]
+    return drafts

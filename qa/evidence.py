@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.lexical import tokenize
+from qa.index.lexical import tokenize
 from qa.protocols import Embedder
 from qa.text import content_terms, coverage, key_facts
 from qa.types import Hit, Span

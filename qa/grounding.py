@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.sentences import split_sentences
+from qa.citations import answer_sentences, markers, strip_markers, with_markers
 from qa.evidence import passage_sentences
 from qa.prompt import is_refusal
 from qa.protocols import Embedder
-from qa.text import content_terms, coverage, missing_facts, strip_markers
+from qa.text import content_terms, coverage, missing_facts
 from qa.types import Citation, Hit
 
-_MARKER_GROUP = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 LEXICAL_WEIGHT = 0.5
 
 
@@ -47,40 +46,9 @@ class GroundedText:
     def all_supported(self) -> bool:
         return bool(self.claims) and all(c.supported for c in self.claims)
 
-
-def markers(sentence: str) -> list[int]:
-    """Passage numbers cited in a sentence, in order, without repeats."""
-    found: list[int] = []
-    for group in _MARKER_GROUP.findall(sentence):
-        for part in group.split(","):
-            if int(part) not in found:
-                found.append(int(part))
-    return found
-
-
-_LEADING_MARKERS = re.compile(r"^(\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\])+")
-
-
-def answer_sentences(text: str) -> list[str]:
-    """Sentences of a generated answer; markers that open a sentence ("... claim. [1] Next") belong
-    to the sentence before it."""
-    out: list[str] = []
-    for span in split_sentences(text):
-        piece = text[span.start:span.end]
-        lead = _LEADING_MARKERS.match(piece)
-        if out and lead:
-            out[-1] = f"{out[-1]} {lead.group(0).strip()}"
-            piece = piece[lead.end():].strip()
-        if piece:
-            out.append(piece)
-    return out
-
-
-def with_markers(claim: str, numbers: Sequence[int]) -> str:
-    tags = "".join(f"[{n}]" for n in numbers)
-    if claim[-1:] in ".!?":
-        return f"{claim[:-1]} {tags}{claim[-1]}"
-    return f"{claim} {tags}"
+    @property
+    def kept(self) -> tuple[Claim, ...]:
+        return tuple(c for c in self.claims if c.supported)
 
 
 # "3. ", "2) ", "- ": list formatting from a draft written as a list; not a fact, and once the
@@ -158,6 +126,6 @@ def _check_claim(claim: str, cited: list[int], sources: list, support: list[floa
     citations = tuple(
         Citation(n=n, doc_id=sources[i][1].chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
                  start=sources[i][2].start, end=sources[i][2].end, quote=sources[i][3],
-                 support=round(support[i], 4))
+                 support=round(support[i], 4), passage=n)
         for n, i in sorted(chosen, key=lambda p: (p[0], sources[p[1]][2].start)))
     return Claim(claim, citations, best >= min_support and not missing, tuple(missing), best)

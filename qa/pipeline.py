@@ -13,11 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.chunking import ChunkingOptions
-from index.hybrid import FusionOptions, HybridRetriever
-from index.ingest import load_path
-from index.store import IndexStore
-from qa.compose import compose, on_topic_claims, quote_of, verbatim
+from qa.citations import render_text, renumber
+from qa.compose import Draft, as_quotes, compose, on_topic_claims, quote_of, verbatim
 from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
@@ -25,6 +22,10 @@ from qa.errors import IndexCorruptError, InvalidInputError
 from qa.evidence import answerability, best_evidence, rank_evidence
 from qa.generators import create_generator
 from qa.grounding import verify
+from qa.index.chunking import ChunkingOptions
+from qa.index.hybrid import FusionOptions, HybridRetriever
+from qa.index.ingest import load_path
+from qa.index.store import IndexStore
 from qa.prompt import REFUSAL, build_messages, is_refusal
 from qa.protocols import Embedder, GenerationRequest, Generator
 from qa.types import Answer, Document, Hit, Turn
@@ -180,17 +181,11 @@ class Pipeline:
         evidence = best_evidence(ranked)
         if claims and not is_refusal(raw):
             quotes = [quote_of(e) for e in evidence] if settings.quote_evidence else []
-            text, citations = compose(claims, quotes)
-            answer = replace(base, answer=text, citations=citations, grounded=checked.all_supported,
-                             refused=False)
+            answer = _with_statements(base, compose(claims, quotes), grounded=checked.all_supported)
         else:  # nothing the generator wrote holds up (or it is off topic): answer with the best evidence
             fallback = verify(verbatim(evidence), hits, self.embedder, settings.min_support)
-            answer = replace(base, answer=fallback.text, citations=fallback.citations,
-                             grounded=bool(fallback.text), refused=not fallback.text,
-                             generator=f"{generator.name}+extractive" if generator.name != "extractive"
-                             else generator.name)
-            if not fallback.text:
-                answer = replace(answer, answer=REFUSAL)
+            answer = _with_statements(base, as_quotes(fallback.kept), grounded=True)
+            answer = replace(answer, fallback=generator.name != "extractive")
         yield StreamEvent(answer=_finish(answer, started, retrieved, generated))
 
     @staticmethod
@@ -207,6 +202,15 @@ def _check_k(k: int) -> int:
     if not 1 <= k <= MAX_K:
         raise InvalidInputError(f"k must be between 1 and {MAX_K} (got {k}).")
     return k
+
+
+def _with_statements(base: Answer, drafts: list[Draft], grounded: bool) -> Answer:
+    """The answer made of these statements (renumbered citations, plain text); a refusal if none."""
+    statements, citations = renumber(drafts)
+    if not statements:
+        return replace(base, answer=REFUSAL)
+    return replace(base, answer=render_text(statements), statements=statements, citations=citations,
+                   grounded=grounded, refused=False)
 
 
 def _finish(answer: Answer, started: float, retrieved: float, generated: float) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from qa.types import Answer, Citation, Hit
@@ -16,16 +17,20 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 
 def citation_json(c: Citation) -> dict[str, Any]:
-    return {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "start": c.start, "end": c.end,
-            "quote": c.quote, "support": c.support}
+    return asdict(c)
 
 
 def answer_json(a: Answer, include_hits: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "answer": a.answer,
+        "short_answer": asdict(a.short_answer) if a.short_answer else None,
+        "statements": [asdict(s) for s in a.statements],
         "citations": [citation_json(c) for c in a.citations],
+        "parts": [asdict(p) for p in a.parts],
+        "status": a.status,
         "grounded": a.grounded,
         "refused": a.refused,
+        "fallback": a.fallback,
         "generator": a.generator,
         "model": a.model,
         "timings": a.timings,

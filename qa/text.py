@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.lexical import tokenize
+from qa.index.lexical import tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*[A-Za-z0-9]|\b[A-Z]\b")
-_MARKER = re.compile(r"\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
 # Capitalised words that are not names when they start a sentence or a clause.
 _COMMON = {
     "The", "A", "An", "In", "On", "At", "It", "Its", "This", "That", "These", "Those", "They", "He",
@@ -34,11 +33,6 @@ def fold(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = re.sub(r"[‐-―−]", "-", text)
     return text.lower()
-
-
-def strip_markers(text: str) -> str:
-    """Text without `[n]` citation markers."""
-    return _MARKER.sub("", text).strip()
 
 
 def content_terms(text: str) -> set[str]:

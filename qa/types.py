@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """A `[n]` marker resolved to the exact source sentence(s) it rests on."""
+    """A `[n]` marker resolved to the exact source sentence it rests on: `source[start:end] == quote`.
+
+    In a finished `Answer`, `n` numbers the distinct cited sentences 1, 2, ... in order of first use
+    (see `qa.citations.renumber`); before that it is the passage number the generator wrote."""
 
     n: int
     doc_id: str
@@ -59,6 +63,41 @@ class Citation:
     end: int
     quote: str
     support: float = 0.0
+    passage: int = 0  # the retrieved passage (1-based) the sentence was found in
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """A direct answer to a factoid question: a span copied from a cited sentence, exact offsets."""
+
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    citation: int  # the `n` of the citation whose sentence holds it
+
+
+StatementKind = Literal["lead", "claim", "quote"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One shown sentence of an answer and the citations (their `n`) it rests on.
+
+    kind: "lead" (a one-line opening), "claim" (written by the generator, verified) or "quote" (a
+    source sentence word for word)."""
+
+    text: str
+    citations: tuple[int, ...]
+    kind: StatementKind = "claim"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multi-part question and whether the answer covers it."""
+
+    question: str
+    answered: bool
 
 
 @dataclass(frozen=True)
@@ -69,9 +108,13 @@ class Turn:
     content: str
 
 
+AnswerStatus = Literal["grounded", "partial", "refused"]
+
+
 @dataclass(frozen=True)
 class Answer:
-    """A finished answer: text with `[n]` markers, their citations and how it was checked."""
+    """A finished answer. `statements` and `short_answer` are its structure (front ends render these);
+    `answer` is the same content as plain text with `[n]` markers (`qa.citations.render_text`)."""
 
     answer: str
     citations: tuple[Citation, ...]
@@ -79,7 +122,18 @@ class Answer:
     refused: bool
     generator: str
     model: str
+    statements: tuple[Statement, ...] = ()
+    short_answer: ShortAnswer | None = None
+    parts: tuple[Part, ...] = ()
+    fallback: bool = False  # nothing the generator wrote held up: the answer is the best evidence
     hits: tuple[Hit, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     query: str = ""
     draft: str = ""  # what the generator wrote before verification
+
+    @property
+    def status(self) -> AnswerStatus:
+        """grounded: every shown sentence verified and every part answered; partial; refused."""
+        if self.refused:
+            return "refused"
+        return "grounded" if self.grounded and all(p.answered for p in self.parts) else "partial"

@@ -17,13 +17,14 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from index.ingest import load_path
+from qa.index.ingest import load_path
+
 from qa.corpus import default_corpus_paths
 from qa.types import Document
 from tests.fakes import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL_SET = ROOT / "eval" / "questions.jsonl"
+EVAL_SET = ROOT / "qa" / "data" / "questions.jsonl"
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from qa.ui.api import create_api
 
 from qa.pipeline import Pipeline
-from ui.api import create_api
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from qa.index.chunking import ChunkingOptions, chunk_document
+from qa.index.sentences import paragraphs, split_sentences
 
-from index.chunking import ChunkingOptions, chunk_document
-from index.sentences import paragraphs, split_sentences
 from qa.types import Document
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from qa.index.chunking import ChunkingOptions
+from qa.index.hybrid import FusionOptions, HybridRetriever, reciprocal_rank_fusion
+from qa.index.store import IndexStore
 
-from index.chunking import ChunkingOptions
-from index.hybrid import FusionOptions, HybridRetriever, reciprocal_rank_fusion
-from index.store import IndexStore
 from qa.types import Document
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from qa.index.ingest import load_bytes, load_path, slugify
 
-from index.ingest import load_bytes, load_path, slugify
 from qa.errors import DocumentError
 
 

@@ -84,15 +84,18 @@ def test_summary_by_hand():
     assert s["latency_ms"]["total_ms"]["p50"] == 120.0
 
 
-def test_quoted_paragraph_is_checked_against_its_closing_marker():
+def test_shown_statements_are_checked_against_their_own_citations():
     from qa.evaluation.runner import unsupported_sentences
-    from qa.types import Answer, Citation
+    from qa.types import Answer, Citation, Statement
 
     quote = "Kihara Minoru met Shin Won-sik. They met in Singapore."
     cite = Citation(n=1, doc_id="d", chunk_id="d:0", start=0, end=len(quote), quote=quote)
-    shown = Answer(answer=f"They met in Singapore [1].\n\n“{quote}” [1]", citations=(cite,), grounded=True,
-                   refused=False, generator="g", model="m")
-    assert unsupported_sentences(shown) == 0
-    wrong = Answer(answer="They met in Seoul [1].", citations=(cite,), grounded=True, refused=False,
-                   generator="g", model="m")
-    assert unsupported_sentences(wrong) == 1
+
+    def shown(*statements: Statement) -> Answer:
+        return Answer(answer="", citations=(cite,), grounded=True, refused=False, generator="g", model="m",
+                      statements=statements)
+
+    assert unsupported_sentences(shown(Statement("They met in Singapore.", (1,)),
+                                       Statement(quote, (1,), "quote"))) == 0
+    assert unsupported_sentences(shown(Statement("They met in Seoul.", (1,)))) == 1
+    assert unsupported_sentences(shown(Statement("They met in Seoul.", ()))) == 1

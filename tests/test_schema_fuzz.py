@@ -7,9 +7,9 @@ import shutil
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from qa.ui.api import create_api
 
 from qa.pipeline import Pipeline
-from ui.api import create_api
 
 pytestmark = pytest.mark.slow
 

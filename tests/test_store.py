@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
+from qa.index.chunking import ChunkingOptions
+from qa.index.storage import current_version
+from qa.index.store import IndexStore
 
-from index.chunking import ChunkingOptions
-from index.storage import current_version
-from index.store import IndexStore
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexNotFoundError, NotFoundError
 from qa.pipeline import Pipeline, check_compatible
@@ -86,7 +86,7 @@ def test_mismatched_embedder_and_chunking_are_rejected(store):
 
 
 def test_stale_source_is_detected(tmp_path, fake_embedder):
-    from index.ingest import load_path
+    from qa.index.ingest import load_path
 
     src = tmp_path / "note.txt"
     src.write_text("Original sentence. Another one.")

@@ -15,16 +15,16 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
+from qa.index.ingest import load_bytes
+from qa.ui.errors import error_response, install_error_handlers
+from qa.ui.openai_compat import openai_router
+from qa.ui.schemas import AskRequest, AskResponse, DocumentOut, ErrorResponse, HitOut, SearchRequest
 from starlette.exceptions import HTTPException
 
-from index.ingest import load_bytes
 from qa.errors import QAError
 from qa.pipeline import Pipeline
 from qa.serialize import answer_json, citation_json, hit_json
 from qa.types import Turn
-from ui.errors import error_response, install_error_handlers
-from ui.openai_compat import openai_router
-from ui.schemas import AskRequest, AskResponse, DocumentOut, ErrorResponse, HitOut, SearchRequest
 
 log = logging.getLogger("qa.api")
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 413, 415, 422, 503)}
@@ -106,7 +106,7 @@ def native_router(pipeline: Pipeline) -> APIRouter:
 
 
 def create_api(pipeline: Pipeline) -> FastAPI:
-    """The FastAPI app with every API route; the UI is mounted on it by `ui.server`."""
+    """The FastAPI app with every API route; the UI is mounted on it by `qa.ui.server`."""
     settings = pipeline.settings
     app = FastAPI(title="Article Q&A API", version="1.0",
                   description="Answers questions about the indexed article with citations to exact sentences.")

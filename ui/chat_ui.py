@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from qa.index.ingest import load_bytes
+from qa.ui.eval_tab import build_eval_tab
+from qa.ui.render import answer_html, badge_html, passages_html, source_html
 
-from index.ingest import load_bytes
 from qa.errors import QAError
 from qa.generators import GENERATOR_NAMES
 from qa.pipeline import Pipeline
 from qa.types import Answer, Turn
-from ui.eval_tab import build_eval_tab
-from ui.render import answer_html, badge_html, passages_html, source_html
 
 EXAMPLES = [
     "When did the defense ministers reach the agreement?",

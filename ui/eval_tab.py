@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from qa.corpus import bundled_question_set
 from qa.errors import QAError
 from qa.evaluation.datasets import load_eval_set
 from qa.evaluation.report import report_html, summary_markdown
@@ -14,7 +15,7 @@ from qa.evaluation.runner import run_eval, summarize
 from qa.generators import GENERATOR_NAMES
 from qa.pipeline import Pipeline
 
-BUNDLED_SET = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+BUNDLED_SET = bundled_question_set()
 MAX_UI_QUESTIONS = 500
 
 

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
+from qa.ui.schemas import ChatCompletionRequest, ErrorResponse
 
 from qa.errors import InvalidInputError, NotFoundError
 from qa.generators import GENERATOR_NAMES
 from qa.pipeline import Pipeline
 from qa.serialize import citation_json
 from qa.types import Answer, Turn
-from ui.schemas import ChatCompletionRequest, ErrorResponse
 
 MODEL_PREFIX = "article-qa"
 

@@ -4,34 +4,38 @@ cited sentences, the retrieved-passages list and the grounded/unverified/refused
 from __future__ import annotations
 
 import html
-import re
 
-from qa.types import Answer, Citation, Document, Hit
-
-_MARKER = re.compile(r"\[(\d+)\]")
+from qa.types import Answer, Citation, Document, Hit, Statement
 
 
 def anchor(c: Citation) -> str:
     return f"cite-{c.n}-{c.start}"
 
 
+def _sentence_html(statement: Statement, by_n: dict[int, Citation]) -> str:
+    """One statement, escaped, with its citation links (markers come from the structure, never from
+    text, so a literal "[1]" inside a document stays text)."""
+    links = "".join(f'<a href="#{anchor(by_n[n])}" class="cite-link">[{n}]</a>'
+                    for n in statement.citations if n in by_n)
+    text = html.escape(statement.text, quote=False)
+    return f"{text} {links}" if links else text
+
+
 def answer_html(answer: Answer) -> str:
-    """Answer text (escaped) whose `[n]` markers link to the first cited sentence of passage n."""
-    first: dict[int, Citation] = {}
-    for c in answer.citations:
-        first.setdefault(c.n, c)
-
-    def link(match: re.Match[str]) -> str:
-        c = first.get(int(match.group(1)))
-        return f'<a href="#{anchor(c)}" class="cite-link">[{c.n}]</a>' if c else match.group(0)
-
-    paragraphs = []
-    for para in answer.answer.split("\n\n"):
-        body = _MARKER.sub(link, html.escape(para.strip(), quote=False))
-        # the verbatim source sentence(s) that follow a generated answer (see qa.compose)
-        paragraphs.append(f'<blockquote class="qa-quote">{body}</blockquote>' if para.startswith("“")
-                          else f"<p>{body}</p>")
-    return "".join(paragraphs)
+    """The answer's statements with clickable citations; verbatim quotes after generated text go in
+    a blockquote."""
+    if not answer.statements:
+        return f"<p>{html.escape(answer.answer, quote=False)}</p>"
+    by_n = {c.n: c for c in answer.citations}
+    said = [s for s in answer.statements if s.kind != "quote"]
+    quotes = [s for s in answer.statements if s.kind == "quote"]
+    if not said:
+        return "<p>" + " ".join(_sentence_html(s, by_n) for s in quotes) + "</p>"
+    body = "<p>" + " ".join(_sentence_html(s, by_n) for s in said) + "</p>"
+    if quotes:
+        body += ('<blockquote class="qa-quote">' + " ".join(f"“{_sentence_html(s, by_n)}”" for s in quotes)
+                 + "</blockquote>")
+    return body
 
 
 def badge_html(answer: Answer | None) -> str:

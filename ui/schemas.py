@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.types import Citation
+from qa.types import AnswerStatus, Citation, Part, ShortAnswer, Statement
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
@@ -33,10 +33,15 @@ class SearchRequest(BaseModel):
 
 
 class AskResponse(BaseModel):
-    answer: str
-    citations: list[Citation]  # the core dataclass; pydantic validates it as is
+    answer: str = Field(description="The answer as text; each [n] marker refers to citations[n-1].")
+    short_answer: ShortAnswer | None = Field(None, description="Direct answer span (factoid questions).")
+    statements: list[Statement] = Field(description="The answer's sentences with the citations they rest on.")
+    citations: list[Citation]  # the core dataclasses; pydantic validates them as they are
+    parts: list[Part] = Field(description="Parts of a multi-part question and whether each is answered.")
+    status: AnswerStatus
     grounded: bool
     refused: bool
+    fallback: bool
     generator: str
     model: str
     timings: dict[str, float]

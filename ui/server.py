@@ -6,12 +6,12 @@ import logging
 
 import gradio as gr
 from fastapi import FastAPI
+from qa.ui.api import create_api
+from qa.ui.chat_ui import build_ui
+from qa.ui.render import CSS, HEAD
 
 from qa.config import Settings
 from qa.pipeline import Pipeline
-from ui.api import create_api
-from ui.chat_ui import build_ui
-from ui.render import CSS, HEAD
 
 log = logging.getLogger("qa.server")
 

@@ -97,7 +97,7 @@ def _load_csv(path: Path, limit: int | None) -> EvalSet:
 
 
 def _load_squad(path: Path, limit: int | None) -> EvalSet:
-    from index.ingest import slugify
+    from qa.index.ingest import slugify
 
     data = json.loads(path.read_text(encoding="utf-8"))
     items: list[EvalItem] = []

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from index.storage import atomic_write_text
 from qa.errors import InvalidInputError
+from qa.index.storage import atomic_write_text
 
 HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "contains_gold", "draft_contains_gold",
             "fallback_rate", "citation_precision",

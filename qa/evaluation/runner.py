@@ -8,13 +8,13 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from index.store import IndexStore
+from qa.citations import strip_markers
 from qa.evaluation import metrics as m
 from qa.evaluation.datasets import EvalItem, EvalSet
-from qa.grounding import answer_sentences, markers
+from qa.index.store import IndexStore
 from qa.pipeline import Pipeline, chunking_options
 from qa.serialize import citation_json
-from qa.text import fold, missing_facts, strip_markers
+from qa.text import fold, missing_facts
 from qa.types import Answer, Hit
 
 
@@ -50,20 +50,10 @@ def _relevant(hit: Hit, item: EvalItem, span: tuple[str, int, int] | None) -> bo
 
 
 def unsupported_sentences(answer: Answer) -> int:
-    """Shown sentences with a number or name that none of their cited quotes contains.
-
-    A sentence without markers is covered by the markers of the next marked sentence in the same
-    paragraph (a quoted passage of several sentences carries one marker at its end)."""
-    if answer.refused:
-        return 0
-    count = 0
-    for paragraph in answer.answer.split("\n\n"):
-        sentences = answer_sentences(paragraph)
-        for i, sentence in enumerate(sentences):
-            cited = next((markers(s) for s in sentences[i:] if markers(s)), [])
-            quotes = " ".join(c.quote for c in answer.citations if c.n in cited)
-            count += bool(missing_facts(strip_markers(sentence), quotes))
-    return count
+    """Shown statements with a number or name that none of their cited sentences contains."""
+    quotes = {c.n: c.quote for c in answer.citations}
+    return sum(bool(missing_facts(s.text, " ".join(quotes.get(n, "") for n in s.citations)))
+               for s in answer.statements)
 
 
 def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | None) -> dict[str, Any]:
@@ -84,7 +74,7 @@ def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | 
         "f1": m.f1(text, item.answers) if item.answerable and not answer.refused else 0.0,
         "contains_gold": m.contains_gold(text, item.answers) if not answer.refused else 0.0,
         "draft_contains_gold": m.contains_gold(strip_markers(answer.draft), item.answers) if answer.draft else 0.0,
-        "fallback": answer.generator.endswith("+extractive"),
+        "fallback": answer.fallback,
         "unsupported_sentences": unsupported_sentences(answer),
         "timings": answer.timings, "tokens": tokens,
         "tokens_per_s": round(tokens / gen_s, 2) if tokens and gen_s > 0 else None,
