@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from qa.compute import compute
-from qa.generators.llama_decode import LlamaDecoder, supports
+from qa.generators.lean.decoder import LlamaDecoder, supports
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="session")
 def llm(pipeline):
     gen = pipeline.generator("transformers")
-    return gen._tokenizer, gen._model
+    return gen.tokenizer, gen.lm
 
 
 def _prompt(tokenizer, question: str) -> torch.Tensor:
