@@ -1,5 +1,5 @@
-"""The lean decoder against transformers itself, on a tiny seeded random Llama (fast; the same checks
-run on the real packaged model in test_lean_decoder_real.py)."""
+"""The lean decoder against transformers itself: on a tiny seeded random Llama in float32, int4 and int8
+(fast), and on the real packaged model as the generator loads it (slow)."""
 
 from __future__ import annotations
 
@@ -10,27 +10,27 @@ import pytest
 import torch
 
 from qa.generators.lean.decoder import LlamaDecoder, supports
-from qa.generators.lean.generator import sampler
+from qa.generators.lean.generator import eos_ids, sampler
 from qa.generators.lean.packing import Int4Linear, Int8Linear, pack_model
 from tests.tiny_llama import chat_ids, tiny_llama, tiny_tokenizer
 
 SCHEMES = ("none", "int4", "int8")
 
 
-@pytest.fixture(scope="module")
-def tokenizer():
-    return tiny_tokenizer()
-
-
-@pytest.fixture(scope="module", params=SCHEMES)
-def model(request, tokenizer):
-    """The tiny model in float32, or packed as QA_GEN_QUANTIZE would pack it."""
-    llm = tiny_llama(len(tokenizer))
+@pytest.fixture(scope="module", params=[*SCHEMES, pytest.param("packaged", marks=pytest.mark.slow)])
+def llm(request):
+    """(tokenizer, model): the tiny model in float32 or packed as QA_GEN_QUANTIZE would pack it, or the
+    packaged SmolLM2 as the transformers generator loaded it (int4)."""
+    if request.param == "packaged":
+        generator = request.getfixturevalue("pipeline").generator("transformers")
+        return generator.tokenizer, generator.lm
+    tokenizer = tiny_tokenizer()
+    model = tiny_llama(len(tokenizer))
     if request.param != "none":
-        pack_model(llm, request.param)
+        pack_model(model, request.param)
         kind = Int4Linear if request.param == "int4" else Int8Linear
-        assert isinstance(llm.model.layers[0].mlp.up_proj, kind)
-    return llm
+        assert isinstance(model.model.layers[0].mlp.up_proj, kind)
+    return tokenizer, model
 
 
 def generate(model, ids: torch.Tensor, max_new_tokens: int) -> tuple[list[int], list[torch.Tensor]]:
@@ -45,36 +45,37 @@ def is_packed(model) -> bool:
     return model.lm_head.weight.dtype != torch.float32
 
 
-def test_only_the_plain_llama_layout_is_walked(tokenizer):
+def test_only_the_plain_llama_layout_is_walked():
     other = SimpleNamespace(config=SimpleNamespace(model_type="gpt2", hidden_act="gelu"), model=None)
     assert not supports(other)
     with pytest.raises(ValueError, match="gpt2"):
         LlamaDecoder(other)
-    assert supports(tiny_llama(len(tokenizer)))
+    assert supports(tiny_llama(300))
 
 
-def test_greedy_tokens_match_transformers_generate(model, tokenizer):
+def test_greedy_tokens_match_transformers_generate(llm):
     """In float32 the tokens are the same. Packed, generate() runs attention in bfloat16 and the lean
     decoder in float32, so on random weights they may part at a near tie: there generate()'s scores for
     the two tokens must lie within bfloat16 rounding of each other."""
+    tokenizer, model = llm
     ids = chat_ids(tokenizer, "Name three colours of the rainbow.")
-    lean = list(LlamaDecoder(model).tokens(ids, 32, set()))
+    lean = list(LlamaDecoder(model).tokens(ids, 32, eos_ids(tokenizer, model)))
     reference, scores = generate(model, ids, 32)
-    assert len(lean) == 32
-    if not is_packed(model):
+    assert len(reference) > 8
+    parted = next((i for i, (a, b) in enumerate(zip(lean, reference, strict=False)) if a != b), None)
+    if parted is None or not is_packed(model):
         assert lean == reference
         return
-    parted = next((i for i, (a, b) in enumerate(zip(lean, reference, strict=True)) if a != b), None)
-    if parted is not None:
-        step = scores[parted]
-        gap = float(step[reference[parted]] - step[lean[parted]])
-        assert 0 <= gap <= 0.02 * float(step.abs().max()), (parted, gap)
+    step = scores[parted]
+    gap = float(step[reference[parted]] - step[lean[parted]])
+    assert 0 <= gap <= 0.02 * float(step.abs().max()), (parted, gap)
 
 
-def test_each_step_agrees_with_a_full_forward_pass(model, tokenizer):
+def test_each_step_agrees_with_a_full_forward_pass(llm):
     """Teacher forcing: the logits computed token by token are those of one forward pass over the whole
-    sequence; to float rounding in float32, to bfloat16 rounding when packed (the prompt path multiplies
-    by bfloat16 weights, decoding by the packed layers)."""
+    sequence; to float rounding in float32, within 5% of the largest logit when packed (the prompt path
+    multiplies by bfloat16 weights, decoding by the packed layers)."""
+    tokenizer, model = llm
     ids = chat_ids(tokenizer, "Where is Seoul?")
     steps: list[torch.Tensor] = []
 
@@ -89,23 +90,26 @@ def test_each_step_agrees_with_a_full_forward_pass(model, tokenizer):
     assert len(steps) == 12
     for i, scores in enumerate(steps):
         expected = full[ids.shape[1] - 1 + i]
-        tolerance = 0.02 * float(expected.abs().max()) if packed else 1e-4
+        tolerance = 0.05 * float(expected.abs().max()) if packed else 1e-4
         assert torch.allclose(scores, expected, atol=tolerance), (i, float((scores - expected).abs().max()))
 
 
-def test_stop_event_ends_decoding_after_the_current_token(model, tokenizer):
+def test_stop_event_ends_decoding_after_the_current_token(llm):
+    tokenizer, model = llm
     stop = threading.Event()
     stop.set()
     assert len(list(LlamaDecoder(model).tokens(chat_ids(tokenizer, "Count to fifty."), 50, set(), stop=stop))) == 1
 
 
-def test_decoding_ends_at_an_end_of_sequence_id(model, tokenizer):
+def test_decoding_ends_at_an_end_of_sequence_id(llm):
+    tokenizer, model = llm
     ids = chat_ids(tokenizer, "Hello")
     greedy = list(LlamaDecoder(model).tokens(ids, 10, set()))
     assert list(LlamaDecoder(model).tokens(ids, 10, {greedy[3]})) == greedy[:greedy.index(greedy[3]) + 1]
 
 
-def test_sampling_is_reproducible_under_a_seed_and_differs_across_seeds_and_from_greedy(model, tokenizer):
+def test_sampling_is_reproducible_under_a_seed_and_differs_across_seeds_and_from_greedy(llm):
+    tokenizer, model = llm
     ids = chat_ids(tokenizer, "Tell me a story.")
     decoder = LlamaDecoder(model)
 
