@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.types import Document
+from tests.generator_contract import check_closing_stops_and_frees, check_sampling_follows_temperature_and_seed
 
 pytestmark = pytest.mark.slow
 
@@ -19,8 +20,7 @@ def test_transformers_answer_is_grounded_and_cited(llm_pipeline, article):
     answer = llm_pipeline.ask("Who hosted a retreat in rural Virginia?", generator="transformers")
     assert not answer.refused and answer.grounded
     assert "Campbell" in answer.answer
-    for c in answer.citations:
-        assert article.text[c.start:c.end] == c.quote
+    assert answer.citations and all(article.text[c.start:c.end] == c.quote for c in answer.citations)
     assert answer.model == "HuggingFaceTB/SmolLM2-135M-Instruct"
 
 
@@ -58,30 +58,12 @@ def test_extractive_quotes_the_source_verbatim(pipeline, article):
     answer = pipeline.ask("Why did the ROK Ministry of Defense say its destroyer was using radar?",
                           generator="extractive")
     assert "distressed North Korean fishing boat" in answer.answer
-    assert answer.grounded and all(article.text[c.start:c.end] == c.quote for c in answer.citations)
+    assert answer.grounded and answer.citations
+    assert all(article.text[c.start:c.end] == c.quote for c in answer.citations)
 
 
 def test_abandoned_stream_stops_generation_and_frees_the_model(llm_pipeline):
-    import time
-
-    from qa.protocols import GenerationRequest
-
-    gen = llm_pipeline.generator("transformers")
-    hits = llm_pipeline.search("Why is the deal significant?")
-    request = GenerationRequest("Why is the deal significant?", tuple(hits),
-                                ({"role": "user", "content": "Write a very long essay about the deal."},), 400)
-    stream = gen.stream(request)
-    next(stream)
-    started = time.perf_counter()
-    stream.close()  # what happens when an HTTP client disconnects mid-stream
-    assert time.perf_counter() - started < 5, "generation went on after the consumer left"
-    started = time.perf_counter()
-    second = gen.stream(request)
-    try:
-        assert next(second).strip()  # the model is free for the next request at once
-    finally:
-        second.close()
-    assert time.perf_counter() - started < 5
+    check_closing_stops_and_frees(llm_pipeline.generator("transformers"), within_s=5)
 
 
 def test_a_question_is_embedded_between_tokens_of_a_running_generation(llm_pipeline):
@@ -105,18 +87,4 @@ def test_a_question_is_embedded_between_tokens_of_a_running_generation(llm_pipel
 
 
 def test_sampling_follows_the_temperature_and_the_seed(llm_pipeline):
-    """Greedy is deterministic; sampled text is reproducible under a seed and differs across seeds and
-    from greedy (so a generator that ignored the temperature would fail)."""
-    from qa.protocols import GenerationRequest
-
-    gen = llm_pipeline.generator("transformers")
-    messages = ({"role": "user", "content": "Write a short poem about Seoul."},)
-
-    def text(temperature: float = 0.0, seed: int | None = None) -> str:
-        return "".join(gen.stream(GenerationRequest("Hi", (), messages, 24, temperature, seed=seed)))
-
-    greedy = text()
-    assert greedy.strip() and text() == greedy
-    sampled = text(1.0, seed=0)
-    assert sampled.strip() and text(1.0, seed=0) == sampled
-    assert text(1.0, seed=1) != sampled and sampled != greedy
+    check_sampling_follows_temperature_and_seed(llm_pipeline.generator("transformers"))

@@ -7,13 +7,16 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
 from qa.config import load_settings
 from qa.generators import GENERATOR_NAMES, create_generator
-from qa.protocols import GenerationRequest, Generator
+from tests.generator_contract import (
+    check_closing_stops_and_frees,
+    check_sampling_follows_temperature_and_seed,
+    check_streams_in_pieces,
+)
 
 pytest.importorskip("llama_cpp")
 pytestmark = pytest.mark.slow
@@ -24,39 +27,19 @@ def llamacpp(pipeline):
     return pipeline.generator("llamacpp")
 
 
-def request(content: str, max_new_tokens: int = 24, temperature: float = 0.0, seed: int | None = None):
-    return GenerationRequest("q", (), ({"role": "user", "content": content},), max_new_tokens, temperature,
-                             seed=seed)
-
-
 def test_streams_the_packaged_gguf_in_pieces(llamacpp):
-    assert isinstance(llamacpp, Generator) and llamacpp.name == "llamacpp"
-    assert llamacpp.model == "HuggingFaceTB/SmolLM2-135M-Instruct" and "llama.cpp" in llamacpp.description
-    pieces = list(llamacpp.stream(request("Say hello to Seoul.")))
-    assert len(pieces) > 3 and "Seoul" in "".join(pieces)
-    assert 3 < llamacpp.count_tokens("".join(pieces)) <= 24
+    assert llamacpp.name == "llamacpp" and "llama.cpp" in llamacpp.description
+    assert llamacpp.model == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    text = check_streams_in_pieces(llamacpp)
+    assert "Seoul" in text and 3 < llamacpp.count_tokens(text) <= 24
 
 
 def test_closing_the_stream_stops_generation_and_frees_the_model(llamacpp):
-    stream = llamacpp.stream(request("Write a very long essay about Korea.", max_new_tokens=2000))
-    next(stream)
-    started = time.perf_counter()
-    stream.close()
-    assert time.perf_counter() - started < 2, "generation went on after the consumer left"
-    started = time.perf_counter()
-    assert list(llamacpp.stream(request("Say hello.", max_new_tokens=4)))
-    assert time.perf_counter() - started < 5
+    check_closing_stops_and_frees(llamacpp)
 
 
 def test_sampling_follows_the_temperature_and_the_seed(llamacpp):
-    def text(temperature: float = 0.0, seed: int | None = None) -> str:
-        return "".join(llamacpp.stream(request("Write a short poem about Seoul.", 24, temperature, seed)))
-
-    greedy = text()
-    assert greedy.strip() and text() == greedy
-    sampled = text(1.0, seed=0)
-    assert sampled.strip() and text(1.0, seed=0) == sampled
-    assert text(1.0, seed=1) != sampled and sampled != greedy
+    check_sampling_follows_temperature_and_seed(llamacpp)
 
 
 def test_selected_by_qa_generator_and_answers_with_citations(pipeline, article, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 
 from qa.models import resolve_gen_model
 from tests.conftest import free_port, running_server
+from tests.generator_contract import check_sampling_follows_temperature_and_seed
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +42,12 @@ def test_openai_generator_streams_and_is_verified(pipeline, llama_server):
     assert answer.draft                                   # the server really generated text
     assert not answer.refused and "May 26" in answer.answer
     assert answer.generator.startswith("openai") and answer.model == "smollm2"
+
+
+def test_sampling_follows_the_temperature_and_the_seed(llama_server):
+    from qa.generators.openai_api import OpenAIGenerator
+
+    check_sampling_follows_temperature_and_seed(OpenAIGenerator(llama_server, "smollm2", "none"))
 
 
 def test_unreachable_server_is_a_clear_error(pipeline):

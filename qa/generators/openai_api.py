@@ -29,6 +29,8 @@ class OpenAIGenerator:
                 messages=list(request.messages),  # type: ignore[arg-type]
                 max_tokens=request.max_new_tokens,
                 temperature=request.temperature,
+                top_p=request.top_p,
+                seed=request.seed,
                 stream=True,
             )
             for chunk in response:
