@@ -6,15 +6,18 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qa.config import Settings, load_settings
-from qa.errors import QAError
+from qa.errors import InvalidInputError, ModelError, QAError
+from qa.generators import GENERATOR_NAMES
+from qa.types import Answer
 
 app = typer.Typer(help="Retrieval-augmented Q&A over an article, with cited answers.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -26,6 +29,7 @@ out = Console()
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index directory (QA_INDEX_DIR).")]
 KOpt = Annotated[Optional[int], typer.Option("--k", "-k", help="Passages to retrieve (QA_TOP_K).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+GenOpt = Annotated[Optional[str], typer.Option(help=f"{' | '.join(GENERATOR_NAMES)} (QA_GENERATOR).")]
 
 
 def _settings(index: Path | None = None, **changes: object) -> Settings:
@@ -112,7 +116,7 @@ def search(query: str, k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt 
 
 @app.command()
 def ask(question: str,
-        generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
+        generator: GenOpt = None,
         k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False,
         stream: Annotated[bool, typer.Option(help="Print tokens as they come.")] = True) -> None:
     """Answer a question from the article, citing the exact sentences."""
@@ -120,13 +124,9 @@ def ask(question: str,
 
     settings = _settings(index, generator=generator, top_k=k)
     pipeline = _pipeline(settings)
-    answer = None
-    for event in pipeline.ask_stream(question):
-        if event.answer is not None:
-            answer = event.answer
-        elif stream and not as_json:
-            err.print(event.delta, end="", style="dim", highlight=False)
-    assert answer is not None
+    show = stream and not as_json
+    answer = _final_answer(pipeline.ask_stream(question),
+                           lambda delta: err.print(delta, end="", style="dim", highlight=False) if show else None)
     if as_json:
         print(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
         return
@@ -141,8 +141,7 @@ def ask(question: str,
 
 
 @app.command()
-def chat(generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
-         index: IndexOpt = None) -> None:
+def chat(generator: GenOpt = None, index: IndexOpt = None) -> None:
     """Chat in the terminal (builds the default index on first use); an empty line quits."""
     from qa.pipeline import Pipeline
     from qa.types import Turn
@@ -151,10 +150,7 @@ def chat(generator: Annotated[Optional[str], typer.Option(help="transformers | o
     history: list[Turn] = []
     while (question := typer.prompt("you", default="", show_default=False).strip()):
         try:
-            answer = None
-            for event in pipeline.ask_stream(question, history):
-                answer = event.answer or answer
-            assert answer is not None
+            answer = _final_answer(pipeline.ask_stream(question, history))
         except QAError as error:
             err.print(f"[red]{error.message}[/red]")
             continue
@@ -167,7 +163,7 @@ def chat(generator: Annotated[Optional[str], typer.Option(help="transformers | o
 @app.command()
 def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (QA_HOST).")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port (QA_PORT).")] = None,
-          generator: Annotated[Optional[str], typer.Option(help="Default generator (QA_GENERATOR).")] = None,
+          generator: GenOpt = None,
           index: IndexOpt = None) -> None:
     """Serve the chat UI at / and the HTTP API under /v1 (OpenAPI docs at /docs)."""
     from qa.ui.server import serve as run_server
@@ -181,7 +177,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (QA_HOS
 @app.command("eval")
 def evaluate(
     questions: Annotated[Optional[Path], typer.Argument(help="JSONL, CSV or SQuAD JSON question set.")] = None,
-    generator: Annotated[Optional[str], typer.Option(help="transformers | openai | extractive")] = None,
+    generator: GenOpt = None,
     k: KOpt = None,
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default eval/runs/<name>-<gen>).")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
@@ -201,9 +197,9 @@ def evaluate(
         print(report.compare(*compare_runs))
         return
     if questions is None:
-        raise QAError("Give a question file (or --compare RUN_A RUN_B).")
+        raise InvalidInputError("Give a question file (or --compare RUN_A RUN_B).")
     if pool not in ("article", "all"):
-        raise QAError("--pool must be 'article' or 'all'.")
+        raise InvalidInputError("--pool must be 'article' or 'all'.")
     settings = _settings(index, generator=generator, top_k=k)
     eval_set = load_eval_set(questions, fmt, limit)
     pipeline = Pipeline.open(settings, build_if_missing=True)
@@ -214,6 +210,19 @@ def evaluate(
     report.write_outputs(target, metrics, results, f"{eval_set.name} · {settings.generator}")
     print(report.summary_markdown(metrics, f"{eval_set.name} · {settings.generator}"))
     err.print(f"Wrote {target}/metrics.json, results.jsonl, summary.md, report.html", markup=False)
+
+
+def _final_answer(events: Iterable[Any], on_delta: Callable[[str], object] | None = None) -> Answer:
+    """The answer that ends a stream of pipeline events; text deltas before it go to `on_delta`."""
+    answer = None
+    for event in events:
+        if event.answer is not None:
+            answer = event.answer
+        elif on_delta is not None:
+            on_delta(event.delta)
+    if answer is None:
+        raise ModelError("The answer stream ended without an answer.")
+    return answer
 
 
 def tune_openmp() -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 _Task = tuple[Future, Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+Producer = Callable[[Callable[[T], None], threading.Event], None]
+_END = object()
 
 
 class ComputeThread:
@@ -45,6 +47,27 @@ class ComputeThread:
         if self.on_thread():
             return fn(*args, **kwargs)
         return self.submit(fn, *args, **kwargs).result()
+
+    def stream(self, produce: Producer[T]) -> Iterator[T]:
+        """Run `produce(emit, stop)` on the compute thread and yield each item it emits, as it comes.
+        Closing the iterator early sets `stop` (the producer checks it between items) and waits for
+        the producer to return; an exception in the producer reaches the consumer."""
+        items: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def run() -> None:
+            try:
+                produce(items.put, stop)
+            finally:
+                items.put(_END)
+
+        done = self.submit(run)
+        try:
+            while (item := items.get()) is not _END:
+                yield item
+        finally:
+            stop.set()
+            done.result()
 
     def run_pending(self) -> None:
         """Run the tasks queued so far; only for code already on the compute thread."""

@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import InvalidInputError
 
-GeneratorName = Literal["transformers", "openai", "extractive"]
+GeneratorName = Literal["transformers", "llamacpp", "openai", "extractive"]  # qa.generators builds each
 DEFAULT_EMBED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_GEN_MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 

@@ -1,4 +1,4 @@
-"""Interfaces of the swappable parts: embedder, retriever and generator."""
+"""Interfaces of the swappable parts: the embedder and the generator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from qa.config import Settings
 from qa.types import Hit
+
+_DEFAULTS = Settings.model_fields
 
 
 @runtime_checkable
@@ -21,13 +24,6 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray: ...
 
 
-@runtime_checkable
-class Retriever(Protocol):
-    """Finds the chunks most relevant to a query, best first."""
-
-    def search(self, query: str, k: int) -> list[Hit]: ...
-
-
 @dataclass(frozen=True)
 class GenerationRequest:
     """What a generator gets: the question, the numbered passages and the prompt built from them."""
@@ -35,8 +31,10 @@ class GenerationRequest:
     question: str
     passages: tuple[Hit, ...]
     messages: tuple[dict[str, str], ...]
-    max_new_tokens: int = 160
-    temperature: float = 0.0
+    max_new_tokens: int = _DEFAULTS["max_new_tokens"].default
+    temperature: float = _DEFAULTS["temperature"].default
+    top_p: float = 0.95  # nucleus cut-off when sampling (temperature > 0)
+    seed: int | None = None  # makes sampling reproducible; None draws fresh
 
 
 @runtime_checkable

@@ -51,3 +51,43 @@ def test_a_long_task_lets_queued_tasks_run_between_its_steps(worker):
     long.result(timeout=10)
     assert short.done()
     assert order == ["step 0", "short task", "step 1", "step 2"]
+
+
+def test_stream_yields_what_the_producer_emits_on_the_compute_thread(worker):
+    def produce(emit, stop):
+        for i in range(3):
+            emit((i, threading.current_thread().name))
+
+    assert list(worker.stream(produce)) == [(0, "test-compute"), (1, "test-compute"), (2, "test-compute")]
+
+
+def test_closing_a_stream_stops_the_producer_and_waits_for_it(worker):
+    emitted: list[int] = []
+    finished = threading.Event()
+
+    def produce(emit, stop):
+        for i in range(1000):
+            if stop.is_set():
+                break
+            emitted.append(i)
+            emit(i)
+            stop.wait(0.01)
+        finished.set()
+
+    stream = worker.stream(produce)
+    assert next(stream) == 0
+    stream.close()
+    assert finished.is_set()  # close() returned only after the producer did
+    assert len(emitted) < 1000
+    assert worker.run(lambda: "free") == "free"
+
+
+def test_a_producer_error_reaches_the_consumer(worker):
+    def produce(emit, stop):
+        emit("first")
+        raise ValueError("model failed")
+
+    stream = worker.stream(produce)
+    assert next(stream) == "first"
+    with pytest.raises(ValueError, match="model failed"):
+        next(stream)

@@ -28,9 +28,13 @@ def test_rrf_ties_are_stable():
 def test_hybrid_finds_lexical_only_match_and_reports_retrievers(fake_embedder):
     docs = [Document("d", "t", "Zanzibar cloves are famous. The weather is warm.\n\nPaint dries slowly.", "", "x")]
     store = IndexStore.build(docs, fake_embedder, ChunkingOptions(1, 0))
-    hits = HybridRetriever(store, fake_embedder, FusionOptions(candidates=5)).search("zanzibar", 2)
+    options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0)
+    hits = HybridRetriever(store, fake_embedder, options).search("zanzibar", 3)
     assert hits[0].chunk.text == "Zanzibar cloves are famous."
-    assert hits[0].rank == 1 and "bm25" in hits[0].retrievers and "dense" in hits[0].retrievers
-    assert hits[0].lexical_score and hits[0].lexical_score > 0
-    assert hits[0].score >= hits[1].score
+    assert hits[0].retrievers == ("dense", "bm25") and hits[0].lexical_score and hits[0].lexical_score > 0
+    # only the first chunk holds the word: first for both retrievers (1/11 + 2/11); the other two are
+    # found by the dense retriever alone, tied at cosine 0, at ranks 2 and 3
+    assert [h.score for h in hits] == pytest.approx([3 / 11, 1 / 12, 1 / 13])
+    assert [h.rank for h in hits] == [1, 2, 3] and all(h.retrievers == ("dense",) for h in hits[1:])
+    assert {h.chunk.text for h in hits[1:]} == {"The weather is warm.", "Paint dries slowly."}
     assert HybridRetriever(store, fake_embedder).search("   ", 3) == []

@@ -1,31 +1,55 @@
-"""Generation backends behind the `Generator` protocol, created by name from the settings."""
+"""Generation backends behind the `Generator` protocol, created by name from the settings.
+
+The names come from `GeneratorName` in qa/config.py; each has one factory in `FACTORIES`."""
 
 from __future__ import annotations
 
-from qa.config import Settings
+from collections.abc import Callable
+from typing import get_args
+
+from qa.config import GeneratorName, Settings
 from qa.errors import InvalidInputError
 from qa.protocols import Embedder, Generator
 
-GENERATOR_NAMES = ("transformers", "openai", "extractive")
+GENERATOR_NAMES: tuple[str, ...] = get_args(GeneratorName)
+
+
+def _extractive(settings: Settings, embedder: Embedder) -> Generator:
+    from qa.generators.extractive import ExtractiveGenerator
+
+    return ExtractiveGenerator(embedder)
+
+
+def _transformers(settings: Settings, embedder: Embedder) -> Generator:
+    from qa.generators.lean.generator import TransformersGenerator
+
+    return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads,
+                                 quantize=settings.gen_quantize, decoder=settings.gen_decoder)
+
+
+def _llamacpp(settings: Settings, embedder: Embedder) -> Generator:
+    from qa.generators.llamacpp import LlamaCppGenerator
+
+    return LlamaCppGenerator(settings.gen_model, threads=settings.threads)
+
+
+def _openai(settings: Settings, embedder: Embedder) -> Generator:
+    from qa.generators.openai_api import OpenAIGenerator
+
+    if not settings.openai_base_url:
+        raise InvalidInputError("The openai generator is not configured on this server "
+                                "(set QA_OPENAI_BASE_URL, QA_OPENAI_MODEL and QA_OPENAI_API_KEY).")
+    return OpenAIGenerator(settings.openai_base_url, settings.openai_model, settings.openai_api_key,
+                           timeout_s=settings.openai_timeout_s)
+
+
+FACTORIES: dict[str, Callable[[Settings, Embedder], Generator]] = {
+    "extractive": _extractive, "transformers": _transformers, "llamacpp": _llamacpp, "openai": _openai}
 
 
 def create_generator(name: str, settings: Settings, embedder: Embedder) -> Generator:
     """Build (and load) the named backend; loading may take a while for model-backed ones."""
-    if name == "extractive":
-        from qa.generators.extractive import ExtractiveGenerator
-
-        return ExtractiveGenerator(embedder)
-    if name == "transformers":
-        from qa.generators.local_llm import TransformersGenerator
-
-        return TransformersGenerator(settings.gen_model, cache_dir=settings.cache_dir, threads=settings.threads,
-                                     quantize=settings.gen_quantize, decoder=settings.gen_decoder)
-    if name == "openai":
-        from qa.generators.openai_api import OpenAIGenerator
-
-        if not settings.openai_base_url:
-            raise InvalidInputError("The openai generator is not configured on this server "
-                                    "(set QA_OPENAI_BASE_URL, QA_OPENAI_MODEL and QA_OPENAI_API_KEY).")
-        return OpenAIGenerator(settings.openai_base_url, settings.openai_model, settings.openai_api_key,
-                               timeout_s=settings.openai_timeout_s)
-    raise InvalidInputError(f"Unknown generator '{name}'; choose one of {', '.join(GENERATOR_NAMES)}.")
+    factory = FACTORIES.get(name)
+    if factory is None:
+        raise InvalidInputError(f"Unknown generator '{name}'; choose one of {', '.join(GENERATOR_NAMES)}.")
+    return factory(settings, embedder)

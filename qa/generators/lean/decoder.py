@@ -2,6 +2,8 @@
 
 transformers runs the prompt; each new token then goes through the same modules and weights
 without transformers' per-step machinery (masks, cache objects), with attention in float32.
+Shapes in comments: H query heads, G = H / KV key-value heads per group, D head dim, C hidden size,
+T positions of cache capacity, t = positions so far, V vocabulary.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from qa.generators.packing import fused
+from qa.generators.lean.packing import fused
 
 
 def supports(model: Any) -> bool:
@@ -42,7 +44,7 @@ class LlamaDecoder:
 
     def tokens(self, input_ids: torch.Tensor, max_new_tokens: int, eos_ids: set[int],
                sample: Any = None, stop: threading.Event | None = None) -> Iterator[int]:
-        """Yield up to `max_new_tokens` new token ids after the prompt `input_ids` (shape 1 x L), ending
+        """Yield up to `max_new_tokens` new token ids after the prompt `input_ids` (shape (1, L)), ending
         after an end-of-sequence id or when `stop` is set. `sample(scores, ids) -> id tensor` replaces
         greedy argmax when given."""
         from transformers import DynamicCache
@@ -52,11 +54,13 @@ class LlamaDecoder:
         # (e.g. load a model) on this thread between two tokens
         with torch.inference_mode():
             prompt_cache = DynamicCache(config=model.config)
-            logits = model(input_ids=input_ids, cache=prompt_cache, use_cache=True, logits_to_keep=1).logits[:, -1]
+            out = model(input_ids=input_ids, cache=prompt_cache, use_cache=True, logits_to_keep=1)
+            logits = out.logits[:, -1]  # (1, V)
             keys, values = self._float_cache(prompt_cache, length, length + max_new_tokens)
             del prompt_cache
-            positions = torch.arange(length + max_new_tokens)[None]
-            cos, sin = model.model.rotary_emb(logits.new_zeros(1, dtype=next(model.parameters()).dtype), positions)
+            positions = torch.arange(length + max_new_tokens)[None]  # (1, T)
+            cos, sin = model.model.rotary_emb(logits.new_zeros(1, dtype=next(model.parameters()).dtype),
+                                              positions)  # (1, T, D) each
         ids = input_ids
         for step in range(max_new_tokens):
             with torch.inference_mode():
@@ -78,8 +82,8 @@ class LlamaDecoder:
         return sample(logits.float(), ids)
 
     def _float_cache(self, cache: Any, length: int, capacity: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-        """Copy the prompt's keys (stored transposed: heads x dim x positions) and values (heads x
-        positions x dim) into float32 buffers with room for `capacity` positions."""
+        """Copy the prompt's keys, transposed to (KV, D, T), and values, (KV, T, D), into float32
+        buffers with room for T = `capacity` positions."""
         keys, values = [], []
         for layer in cache.layers:
             k = torch.zeros(self._kv_heads, self._head_dim, capacity)
@@ -92,28 +96,31 @@ class LlamaDecoder:
 
     def _step(self, token: torch.Tensor, position: int, keys: list[torch.Tensor], values: list[torch.Tensor],
               cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        """Run one token through every layer at `position`; returns its next-token logits (1 x vocab).
+        """Run one token through every layer at `position`; returns its next-token logits (1, V).
         Each op costs microseconds of dispatch here, so the step keeps their number low: one kernel
         for q, k and v, one for gate and up, one rotary embedding for queries and keys together."""
         inner = self._model.model
         heads, kv_heads, dim = self._heads, self._kv_heads, self._head_dim
         rotated = heads + kv_heads  # query and key heads, in the order the fused projection yields them
-        cos, sin = cos.reshape(1, dim), sin.reshape(1, dim)
-        x = inner.embed_tokens(token).view(1, -1)
+        cos, sin = cos.reshape(1, dim), sin.reshape(1, dim)  # (1, D)
+        x = inner.embed_tokens(token).view(1, -1)  # (1, C)
+        t = position + 1
         for (layer, qkv, gate_up), k_cache, v_cache in zip(self._layers, keys, values, strict=True):
+            # k_cache: (KV, D, T) transposed, so q @ k needs no copy; v_cache: (KV, T, D)
             attn = layer.self_attn
-            projected = qkv(_rms_norm(layer.input_layernorm, x)).view(rotated + kv_heads, dim)
-            qk = projected[:rotated]
+            projected = qkv(_rms_norm(layer.input_layernorm, x)).view(rotated + kv_heads, dim)  # (H+2KV, D)
+            qk = projected[:rotated]  # (H+KV, D)
             qk = qk * cos + _rotate_half(qk) * sin
-            k_cache[:, :, position] = qk[heads:]
-            v_cache[:, position] = projected[rotated:]
+            k_cache[:, :, position] = qk[heads:]  # (KV, D)
+            v_cache[:, position] = projected[rotated:]  # (KV, D)
             # grouped-query attention over the positions so far, one query row per head
-            grouped = qk[:heads].float().view(kv_heads, heads // kv_heads, dim)
-            weights = torch.softmax((grouped @ k_cache[:, :, :position + 1]) * attn.scaling, dim=-1)
-            x = x + attn.o_proj((weights @ v_cache[:, :position + 1]).view(1, heads * dim).to(x.dtype))
-            gate, up = gate_up(_rms_norm(layer.post_attention_layernorm, x)).chunk(2, dim=-1)
-            x = x + layer.mlp.down_proj(F.silu(gate) * up)
-        return self._model.lm_head(_rms_norm(inner.norm, x))
+            grouped = qk[:heads].float().view(kv_heads, heads // kv_heads, dim)  # (KV, G, D)
+            weights = torch.softmax((grouped @ k_cache[:, :, :t]) * attn.scaling, dim=-1)  # (KV, G, t)
+            mixed = (weights @ v_cache[:, :t]).view(1, heads * dim)  # (KV, G, D) -> (1, H*D)
+            x = x + attn.o_proj(mixed.to(x.dtype))  # (1, C)
+            gate, up = gate_up(_rms_norm(layer.post_attention_layernorm, x)).chunk(2, dim=-1)  # 2 x (1, I)
+            x = x + layer.mlp.down_proj(F.silu(gate) * up)  # (1, C)
+        return self._model.lm_head(_rms_norm(inner.norm, x))  # (1, V)
 
 
 def _rms_norm(norm: Any, x: torch.Tensor) -> torch.Tensor:
