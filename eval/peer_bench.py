@@ -44,10 +44,10 @@ def default_squad() -> Path:
 
 def run_system(name: str, squad: Path, limit: int) -> dict:
     """Index each article with system `name`, ask every question once; metrics and timings."""
-    from eval.peers import SYSTEMS, TOP_K
-
-    from qa.evaluation.datasets import load_eval_set
     from qa.index.sentences import paragraphs
+
+    from eval.peers import SYSTEMS, TOP_K
+    from qa.evaluation.datasets import load_eval_set
 
     data = load_eval_set(squad, "squad", limit)
     by_doc: dict[str, list] = {}
