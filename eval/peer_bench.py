@@ -42,6 +42,18 @@ def default_squad() -> Path:
     return next((p for p in SQUAD_CANDIDATES if p.is_file()), SQUAD_CANDIDATES[0])
 
 
+def question_metrics(starts: list[int], span: tuple[int, int], found: list[tuple[int, int]]) -> dict:
+    """Paragraph and span hit@k (0/1), reciprocal rank over distinct paragraphs, distinct paragraph count.
+    `starts`: the article's paragraph start offsets; `span`: the gold answer; `found`: result ranges."""
+    gold = bisect_right(starts, span[0]) - 1
+    paras = list(dict.fromkeys(bisect_right(starts, s) - 1 for s, _ in found))
+    out = {"distinct": len(paras), "rr": 1 / (paras.index(gold) + 1) if gold in paras else 0.0}
+    for k in KS:
+        out[f"para_hit@{k}"] = int(gold in paras[:k])
+        out[f"span_hit@{k}"] = int(any(s <= span[0] and span[1] <= e for s, e in found[:k]))
+    return out
+
+
 def run_system(name: str, squad: Path, limit: int) -> dict:
     """Index each article with system `name`, ask every question once; metrics and timings."""
     from qa.index.sentences import paragraphs
@@ -71,13 +83,11 @@ def run_system(name: str, squad: Path, limit: int) -> dict:
             found = search(item.question)[:TOP_K]
             wall.append((time.perf_counter() - w) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-            gold = bisect_right(starts, item.span[0]) - 1
-            paras = list(dict.fromkeys(bisect_right(starts, s) - 1 for s, _ in found))
-            distinct_total += len(paras)
-            rr += 1 / (paras.index(gold) + 1) if gold in paras else 0.0
-            for k in KS:
-                hits[f"para_hit@{k}"] += gold in paras[:k]
-                hits[f"span_hit@{k}"] += any(s <= item.span[0] and item.span[1] <= e for s, e in found[:k])
+            scores = question_metrics(starts, item.span, found)
+            distinct_total += scores.pop("distinct")
+            rr += scores.pop("rr")
+            for key, value in scores.items():
+                hits[key] += value
     n = len(wall)
     wall.sort()
     return {"system": name, "label": SYSTEMS[name][0], "questions": n, "articles": len(by_doc),
