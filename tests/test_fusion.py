@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from qa.index.chunking import ChunkingOptions
 from qa.index.hybrid import FusionOptions, HybridRetriever, reciprocal_rank_fusion
@@ -88,4 +90,4 @@ def test_one_paragraph_fills_k_with_chunks_that_touch_no_hit(fake_embedder):
     hits = HybridRetriever(store, fake_embedder, FusionOptions(diverse=True)).search("alpha here", 5)
     assert 2 <= len(hits) <= 3
     spans = sorted((h.chunk.start, h.chunk.end) for h in hits)
-    assert all(b[0] > a[1] + 1 for a, b in zip(spans, spans[1:], strict=False))  # none touch another
+    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(spans))  # none touch another
