@@ -53,8 +53,7 @@ def build(docs, embedder, settings) -> tuple[IndexStore, dict]:
 def query_latency(store, embedder, settings, queries: list[str]) -> dict:
     from qa.index.hybrid import FusionOptions
 
-    retriever = HybridRetriever(store, embedder, FusionOptions(settings.candidates, settings.rrf_k,
-                                                               settings.dense_weight, settings.lexical_weight))
+    retriever = HybridRetriever(store, embedder, FusionOptions.from_settings(settings))
     retriever.search(queries[0], settings.top_k)  # warm-up
     times = []
     for q in queries:

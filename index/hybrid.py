@@ -1,36 +1,58 @@
-"""Hybrid retrieval: FAISS (dense) and BM25 (lexical) candidates fused by weighted reciprocal rank."""
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings of chunks and of their paragraphs, fused by
+weighted reciprocal rank; the top k are then spread over distinct paragraphs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+from qa.index.paragraph_map import paragraph_map
 from qa.index.store import IndexStore
 
+from qa.config import Settings
 from qa.protocols import Embedder
-from qa.types import Hit
+from qa.types import Chunk, Hit
+
+
+def _default(name: str):  # type: ignore[no-untyped-def]
+    return Settings.model_fields[name].default
 
 
 @dataclass(frozen=True)
 class FusionOptions:
-    """How many candidates each retriever contributes and how their ranks are weighed."""
+    """How many candidates each retriever contributes and how their ranks are weighed; the defaults are
+    the Settings defaults (one source of truth), see `from_settings`."""
 
-    candidates: int = 30
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    candidates: int = _default("candidates")
+    rrf_k: int = _default("rrf_k")
+    dense_weight: float = _default("dense_weight")
+    lexical_weight: float = _default("lexical_weight")
+    paragraph_weight: float = _default("paragraph_weight")
+    diverse: bool = _default("diverse_hits")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, k: int = 0) -> FusionOptions:
+        """The settings' fusion options, with at least `k` candidates per retriever."""
+        return cls(max(settings.candidates, k), settings.rrf_k, settings.dense_weight, settings.lexical_weight,
+                   settings.paragraph_weight, settings.diverse_hits)
 
 
-def reciprocal_rank_fusion(rankings: dict[str, list[int]], weights: dict[str, float],
+FUSION_FIELDS = tuple(f.name for f in fields(FusionOptions))
+
+
+def reciprocal_rank_fusion(rankings: dict[str, list[int] | dict[int, int]], weights: dict[str, float],
                            rrf_k: int) -> list[tuple[int, float, tuple[str, ...]]]:
-    """Fuse ranked row lists: score(row) = sum over retrievers of weight / (rrf_k + rank).
+    """Fuse rankings: score(row) = sum over retrievers of weight / (rrf_k + rank). A ranking is a row list
+    (rank = position, from 1) or a {row: rank} dict (rows may share a rank).
 
     Returns (row, score, retrievers that found it), best first; ties keep the lower row first.
     """
     scores: dict[int, float] = {}
     found: dict[int, list[str]] = {}
-    for name, rows in rankings.items():
-        for rank, row in enumerate(rows, start=1):
+    for name, ranking in rankings.items():
+        ranked = ranking.items() if isinstance(ranking, dict) else ((row, i) for i, row in enumerate(ranking, 1))
+        for row, rank in ranked:
             scores[row] = scores.get(row, 0.0) + weights.get(name, 1.0) / (rrf_k + rank)
             found.setdefault(row, []).append(name)
     order = sorted(scores, key=lambda r: (-scores[r], r))
@@ -52,20 +74,81 @@ class HybridRetriever:
         qvec = self.embedder.encode([query])[0]
         dense = self.store.dense.search(qvec, opts.candidates)
         lexical = self.store.lexical.search(query, opts.candidates)
-        fused = reciprocal_rank_fusion(
-            {"dense": [r for r, _ in dense], "bm25": [r for r, _ in lexical]},
-            {"dense": opts.dense_weight, "bm25": opts.lexical_weight},
-            opts.rrf_k,
-        )
+        rankings = {"dense": [r for r, _ in dense], "bm25": [r for r, _ in lexical]}
+        weights = {"dense": opts.dense_weight, "bm25": opts.lexical_weight}
+        if opts.paragraph_weight > 0 or opts.diverse:
+            paras = paragraph_map(self.store)
+        if opts.paragraph_weight > 0:
+            rankings["paragraph"] = self._paragraph_ranking(qvec, dict.fromkeys(rankings["dense"] + rankings["bm25"]))
+            weights["paragraph"] = opts.paragraph_weight
+        fused = reciprocal_rank_fusion(rankings, weights, opts.rrf_k)
+        groups = _spread(fused, paras.para, self.store.chunks, k) if opts.diverse else [[f] for f in fused[:k]]
         bm25_scores = dict(lexical)
         hits = []
-        for rank, (row, score, names) in enumerate(fused[:k], start=1):
-            hits.append(Hit(
-                chunk=self.store.chunks[row],
-                score=score,
-                rank=rank,
-                retrievers=names,
-                dense_score=float(np.dot(self.store.vectors[row], qvec)),
-                lexical_score=bm25_scores.get(row),
-            ))
+        for rank, group in enumerate(groups, start=1):
+            rows = [row for row, _, _ in group]
+            names = tuple(dict.fromkeys(n for _, _, found in group for n in found if n != "paragraph"))
+            lexical_scores = [bm25_scores[r] for r in rows if r in bm25_scores]
+            hits.append(Hit(chunk=_merged([self.store.chunks[r] for r in rows], self.store),
+                            score=group[0][1], rank=rank, retrievers=names or ("paragraph",),
+                            dense_score=float(np.max(self.store.vectors[rows] @ qvec)),
+                            lexical_score=max(lexical_scores) if lexical_scores else None))
         return hits
+
+    def _paragraph_ranking(self, qvec: np.ndarray, rows: dict[int, None]) -> dict[int, int]:
+        """Each candidate row gets the rank of its paragraph among the candidates' paragraphs, ranked by
+        the cosine of the query with the normalised sum of the paragraph's chunk vectors (no model call)."""
+        paras = paragraph_map(self.store)
+        spans = {int(paras.para[r]): (int(paras.first[r]), int(paras.last[r])) for r in rows}
+        score = {}
+        for p, (a, b) in spans.items():
+            v = self.store.vectors[a:b].sum(axis=0)
+            score[p] = float(v @ qvec) / (float(np.linalg.norm(v)) or 1.0)
+        rank = {p: i for i, p in enumerate(sorted(score, key=lambda p: (-score[p], p)), start=1)}
+        return {r: rank[int(paras.para[r])] for r in rows}
+
+
+Fused = tuple[int, float, tuple[str, ...]]
+ADJOIN_CHARS = 3  # the space between two sentences of a paragraph
+
+
+def _spread(fused: list[Fused], para: np.ndarray, chunks: tuple[Chunk, ...], k: int) -> list[list[Fused]]:
+    """Group the fused rows into at most k hits from distinct paragraphs, best first. A row from a
+    paragraph already chosen joins that hit when it overlaps or adjoins it (one neighbour per hit: the
+    passage grows by a sentence or so, and evidence cut by a chunk boundary stays whole); otherwise it is
+    skipped. When fewer than k paragraphs turn up, the best rows that touch no chosen hit fill the rest."""
+    groups: list[list[Fused]] = []
+    by_para: dict[int, list[Fused]] = {}
+    for item in fused:
+        if len(groups) == k:
+            break
+        group = by_para.get(int(para[item[0]]))
+        if group is None:
+            by_para[int(para[item[0]])] = [item]
+            groups.append(by_para[int(para[item[0]])])
+        elif len(group) == 1 and _touch(chunks[group[0][0]], chunks[item[0]]):
+            group.append(item)
+    taken = {row for group in groups for row, _, _ in group}
+    for item in fused:
+        if len(groups) == k:
+            break
+        if item[0] not in taken and not any(_touch(chunks[item[0]], chunks[row]) for row in taken):
+            groups.append([item])
+            taken.add(item[0])
+    return groups
+
+
+def _merged(parts: list[Chunk], store: IndexStore) -> Chunk:
+    """One chunk spanning `parts` (neighbours in one paragraph): their sentences, in text order."""
+    if len(parts) == 1:
+        return parts[0]
+    first, last = min(parts, key=lambda c: c.start), max(parts, key=lambda c: c.end)
+    sentences = tuple(sorted({s for c in parts for s in c.sentences}, key=lambda s: s.start))
+    return Chunk(chunk_id=f"{first.chunk_id}+{last.chunk_id.rsplit(':', 1)[-1]}", doc_id=first.doc_id,
+                 text=store.documents[first.doc_id].text[first.start:last.end], start=first.start, end=last.end,
+                 sentences=sentences)
+
+
+def _touch(a: Chunk, b: Chunk) -> bool:
+    """Overlapping, or adjoining (at most a few characters of space apart), in one document."""
+    return a.doc_id == b.doc_id and a.start <= b.end + ADJOIN_CHARS and b.start <= a.end + ADJOIN_CHARS

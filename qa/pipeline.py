@@ -129,8 +129,7 @@ class Pipeline:
         settings = settings or self.settings
         query = self._check_text(query, settings, what="query")
         k = _check_k(k or settings.top_k)
-        fusion = FusionOptions(max(settings.candidates, k), settings.rrf_k, settings.dense_weight,
-                               settings.lexical_weight)
+        fusion = FusionOptions.from_settings(settings, k)
         return HybridRetriever(store or self._store, self.embedder, fusion).search(query, k)
 
     def ask(self, question: str, history: Sequence[Turn] = (), store: IndexStore | None = None,

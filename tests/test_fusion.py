@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from qa.index.chunking import ChunkingOptions
 from qa.index.hybrid import FusionOptions, HybridRetriever, reciprocal_rank_fusion
@@ -28,7 +30,8 @@ def test_rrf_ties_are_stable():
 def test_hybrid_finds_lexical_only_match_and_reports_retrievers(fake_embedder):
     docs = [Document("d", "t", "Zanzibar cloves are famous. The weather is warm.\n\nPaint dries slowly.", "", "x")]
     store = IndexStore.build(docs, fake_embedder, ChunkingOptions(1, 0))
-    options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0)
+    options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0, paragraph_weight=0.0,
+                            diverse=False)  # plain chunk fusion
     hits = HybridRetriever(store, fake_embedder, options).search("zanzibar", 3)
     assert hits[0].chunk.text == "Zanzibar cloves are famous."
     assert hits[0].retrievers == ("dense", "bm25") and hits[0].lexical_score and hits[0].lexical_score > 0
@@ -38,3 +41,54 @@ def test_hybrid_finds_lexical_only_match_and_reports_retrievers(fake_embedder):
     assert [h.rank for h in hits] == [1, 2, 3] and all(h.retrievers == ("dense",) for h in hits[1:])
     assert {h.chunk.text for h in hits[1:]} == {"The weather is warm.", "Paint dries slowly."}
     assert HybridRetriever(store, fake_embedder).search("   ", 3) == []
+
+
+PARAGRAPHS = ("Zanzibar cloves grow well. Zanzibar traders sell cloves. Zanzibar ships carry cloves.\n\n"
+              "Pemba also grows Zanzibar cloves. The harbour is busy.\n\n"
+              "Paint dries slowly on cold days.")
+
+
+def test_fusion_defaults_come_from_settings():
+    from qa.config import Settings
+
+    settings = Settings()
+    assert FusionOptions() == FusionOptions.from_settings(settings)
+    assert FusionOptions().rrf_k == settings.rrf_k and FusionOptions().dense_weight == settings.dense_weight
+    assert FusionOptions.from_settings(settings.override(candidates=3), k=8).candidates == 8
+
+
+def test_paragraph_map_follows_blank_lines(fake_embedder):
+    from qa.index.paragraph_map import paragraph_map
+
+    docs = [Document("a", "t", PARAGRAPHS, "", "x"), Document("b", "t", "One line. Two lines.", "", "y")]
+    store = IndexStore.build(docs, fake_embedder, ChunkingOptions(2, 1))
+    paras = paragraph_map(store)
+    texts = [c.text for c in store.chunks]
+    assert texts[0].startswith("Zanzibar cloves grow") and texts[2].startswith("Pemba")
+    assert list(paras.para) == [0, 0, 1, 2, 3]
+    assert (list(paras.first), list(paras.last)) == ([0, 0, 2, 3, 4], [2, 2, 3, 4, 5])
+    assert paragraph_map(store) is paras  # computed once per store
+
+
+def test_hits_come_from_distinct_paragraphs_and_a_touching_neighbour_joins_its_hit(fake_embedder):
+    docs = [Document("a", "t", PARAGRAPHS, "", "x")]
+    store = IndexStore.build(docs, fake_embedder, ChunkingOptions(2, 1))
+    plain = HybridRetriever(store, fake_embedder, FusionOptions(diverse=False)).search("zanzibar cloves", 3)
+    assert [h.chunk.chunk_id for h in plain] == ["a:0", "a:1", "a:2"]  # two overlapping chunks of paragraph 1
+    hits = HybridRetriever(store, fake_embedder, FusionOptions(diverse=True)).search("zanzibar cloves", 3)
+    assert [h.chunk.chunk_id for h in hits] == ["a:0+1", "a:2", "a:3"]
+    first = hits[0].chunk
+    assert first.text == PARAGRAPHS[first.start:first.end] == PARAGRAPHS.split("\n\n")[0]
+    assert len(first.sentences) == 3 and [h.rank for h in hits] == [1, 2, 3]
+    for i, a in enumerate(hits):  # no two hits overlap
+        for b in hits[i + 1:]:
+            assert not (a.chunk.start < b.chunk.end and b.chunk.start < a.chunk.end)
+
+
+def test_one_paragraph_fills_k_with_chunks_that_touch_no_hit(fake_embedder):
+    text = "Alpha one is here. Beta two is here. Gamma three is here. Delta four is here. Epsilon five is here."
+    store = IndexStore.build([Document("a", "t", text, "", "x")], fake_embedder, ChunkingOptions(1, 0))
+    hits = HybridRetriever(store, fake_embedder, FusionOptions(diverse=True)).search("alpha here", 5)
+    assert 2 <= len(hits) <= 3
+    spans = sorted((h.chunk.start, h.chunk.end) for h in hits)
+    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(spans))  # none touch another

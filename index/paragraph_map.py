@@ -1,0 +1,59 @@
+"""Which paragraph each chunk row of a store sits in, worked out once per store and kept while it lives.
+
+Chunking never crosses a paragraph, and a document's chunks are consecutive rows in text order, so a
+paragraph is a run of rows: `first[row]:last[row]` are the rows of that row's paragraph.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+from qa.index.sentences import _PARAGRAPH_BREAK
+from qa.index.store import IndexStore
+
+
+@dataclass(frozen=True)
+class ParagraphMap:
+    """`para[row]`: paragraph number; `first[row]`, `last[row]`: its rows are first..last-1."""
+
+    para: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
+_MAPS: dict[int, ParagraphMap] = {}
+_LOCK = threading.Lock()
+
+
+def paragraph_map(store: IndexStore) -> ParagraphMap:
+    """The store's map, computed on first use (about a microsecond a chunk) and dropped with the store."""
+    key = id(store)
+    with _LOCK:
+        found = _MAPS.get(key)
+    if found is not None:
+        return found
+    built = _build(store)
+    with _LOCK:
+        if key not in _MAPS:
+            _MAPS[key] = built
+            weakref.finalize(store, _MAPS.pop, key, None)
+        return _MAPS[key]
+
+
+def _build(store: IndexStore) -> ParagraphMap:
+    n = len(store.chunks)
+    para = np.zeros(n, dtype=np.int64)
+    current = -1
+    previous = None
+    for row, chunk in enumerate(store.chunks):
+        if previous is None or chunk.doc_id != previous.doc_id or previous.start > chunk.start or (
+                _PARAGRAPH_BREAK.search(store.documents[chunk.doc_id].text, previous.start, chunk.end)):
+            current += 1
+        para[row] = current
+        previous = chunk
+    starts = np.flatnonzero(np.r_[True, para[1:] != para[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], n] if n else starts
+    return ParagraphMap(para, starts[para], ends[para])
