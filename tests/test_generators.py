@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.config import DEFAULT_GEN_MODEL
 from qa.types import Document
 from tests.generator_contract import check_closing_stops_and_frees, check_sampling_follows_temperature_and_seed
 
@@ -21,7 +22,7 @@ def test_transformers_answer_is_grounded_and_cited(llm_pipeline, article):
     assert not answer.refused and answer.grounded
     assert "Campbell" in answer.answer
     assert answer.citations and all(article.text[c.start:c.end] == c.quote for c in answer.citations)
-    assert answer.model == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert answer.model == DEFAULT_GEN_MODEL
 
 
 def test_default_packs_the_gguf_weights_to_int4_losslessly(llm_pipeline):

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from qa.config import load_settings
+from qa.config import DEFAULT_GEN_MODEL, load_settings
 from qa.generators import GENERATOR_NAMES, create_generator
 from tests.generator_contract import (
     check_closing_stops_and_frees,
@@ -29,7 +29,7 @@ def llamacpp(pipeline):
 
 def test_streams_the_packaged_gguf_in_pieces(llamacpp):
     assert llamacpp.name == "llamacpp" and "llama.cpp" in llamacpp.description
-    assert llamacpp.model == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert llamacpp.model == DEFAULT_GEN_MODEL
     text = check_streams_in_pieces(llamacpp)
     assert "Seoul" in text and 3 < llamacpp.count_tokens(text) <= 24
 

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from qa.config import DEFAULT_GEN_MODEL
 from qa.models import resolve_gen_model
 from tests.conftest import free_port, running_server
 from tests.generator_contract import check_sampling_follows_temperature_and_seed
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.slow
 def llama_server(tmp_path_factory):
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed (pip install -e '.[llamacpp]'; `make test` does)")
-    model = resolve_gen_model("HuggingFaceTB/SmolLM2-135M-Instruct")
+    model = resolve_gen_model(DEFAULT_GEN_MODEL)
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", f"{model.location}/{model.gguf_file}",
