@@ -11,7 +11,6 @@ from fastapi import APIRouter, FastAPI, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from qa.index.ingest import load_bytes
 from qa.ui.errors import install_error_handlers
 from qa.ui.login import login_router
@@ -19,6 +18,7 @@ from qa.ui.middleware import Guard
 from qa.ui.openai_compat import openai_router
 from qa.ui.schemas import AskResponse, DocumentOut, ErrorResponse, HitOut, RequestModels, request_models
 from qa.ui.streaming import event_stream
+from starlette.routing import Match
 
 from qa.errors import MethodNotAllowedError, NotFoundError, QAError, RequestTooLargeError
 from qa.pipeline import Pipeline, StreamEvent
@@ -104,15 +104,19 @@ def native_router(pipeline: Pipeline, models: RequestModels) -> APIRouter:
 
 def add_unknown_route(app: FastAPI) -> None:
     """Any other `/v1` path answers the documented JSON error: 405 (with Allow) when the path exists with
-    other methods, else 404. Added last, after every real route."""
-    routes = [r for r in app.router.routes if isinstance(r, APIRoute) and r.path.startswith("/v1")]
+    other methods, else 404. Added last, after every real route (and before the UI's mount at `/`)."""
+    routes = list(app.router.routes)
+
+    def allowed(scope: dict) -> list[str]:
+        return [m for m in ALL_METHODS
+                if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in routes)]
 
     async def unknown(request: Request) -> None:
         path = request.url.path
-        allowed = sorted({m for r in routes if r.path_regex.match(path) for m in r.methods})
-        if allowed:
-            raise MethodNotAllowedError(f"{request.method} is not allowed on {path}; use {', '.join(allowed)}.",
-                                        tuple(allowed))
+        methods = allowed(request.scope)
+        if methods:
+            raise MethodNotAllowedError(f"{request.method} is not allowed on {path}; use {', '.join(methods)}.",
+                                        tuple(methods))
         raise NotFoundError(f"There is no API route {path}; the routes are listed at /docs.")
 
     app.add_api_route("/v1/{rest:path}", unknown, methods=ALL_METHODS, include_in_schema=False)
