@@ -235,11 +235,11 @@ def main() -> None:
     try:
         app()
     except QAError as error:
-        err.print(f"[red]Error:[/red] {error.message}", highlight=False)
+        err.print(f"[red]Error:[/red] {error.message}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except OSError as error:  # e.g. disk full or read-only outside the index (caches, output files)
         where = f" ({error.filename})" if error.filename else ""
-        err.print("[red]Error:[/red] " + escape(f"{error.strerror or error}{where}"), highlight=False)
+        err.print("[red]Error:[/red] " + escape(f"{error.strerror or error}{where}"), highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
