@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from qa.ui.errors import qa_error_response
@@ -92,7 +93,7 @@ class Guard:
         """A response that ends the request before the app sees it: no key, or a body declared too big."""
         if not self._allowed(scope):
             if scope["method"] in ("GET", "HEAD") and "text/html" in headers.get("accept", ""):
-                return RedirectResponse(f"{LOGIN_PATH}?next={scope['path']}", status_code=303)
+                return RedirectResponse(f"{LOGIN_PATH}?next={quote(scope['path'])}", status_code=303)
             err = AuthenticationError("Missing or invalid API key (use 'Authorization: Bearer <key>', "
                                       f"or log in at {LOGIN_PATH}).")
             response = qa_error_response(err)

@@ -69,7 +69,7 @@ def test_damaged_index_gives_one_line_and_exit_2(writers, index_copy):
         running[case] = subprocess.Popen([sys.executable, "-m", "qa.cli", "index", "info", "--index", str(index)],
                                          env=writers.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for case, proc in running.items():
-        out, err = proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
         assert proc.returncode == 2, (case, err[-1500:])
         assert "Traceback" not in err and "qa index build" in err and len(err.strip().splitlines()) == 1, (case, err)
 
@@ -107,8 +107,8 @@ def test_kill_9_among_concurrent_writers_loses_no_acknowledged_document(writers,
                 return
             name = f"web-{i}.txt"
             try:
-                r = httpx.post(f"{writers.base}/v1/documents", files={"file": (name, f"Web note {i} on ports.".encode())},
-                               timeout=60)
+                note = {"file": (name, f"Web note {i} on ports.".encode())}
+                r = httpx.post(f"{writers.base}/v1/documents", files=note, timeout=60)
             except httpx.HTTPError:
                 return  # the server was killed
             if r.status_code == 201:
