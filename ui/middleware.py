@@ -70,9 +70,9 @@ class Guard:
             if not out.started:
                 await qa_error_response(body.error)(scope, receive, out)
         finally:
-            status = out.status or 500
-            level = logging.INFO if scope["path"].startswith("/v1") or status >= 400 else logging.DEBUG
-            log.log(level, "%s %s %s -> %s in %.1f ms", request_id, scope["method"], scope["path"], status,
+            status = out.status  # 0: no response (the client left first)
+            level = logging.INFO if scope["path"].startswith("/v1") or not 0 < status < 400 else logging.DEBUG
+            log.log(level, "%s %s %s -> %s in %.1f ms", request_id, scope["method"], scope["path"], status or "-",
                     (time.perf_counter() - started) * 1000)
 
     def _allowed(self, scope: Scope) -> bool:
