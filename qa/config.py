@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_upload_bytes: int = Field(10_000_000, ge=1024)
     session_uploads: bool = Field(False, description="UI uploads go to a per-session index.")
+    ui_uploads: bool = Field(True, description="The UI may add or remove documents; false turns that off.")
+    header_timeout_s: float = Field(10.0, gt=0, description="A client must send its request headers within this.")
+    body_timeout_s: float = Field(60.0, gt=0, description="A client must send its whole request body within this.")
+    shutdown_timeout_s: int = Field(3, ge=0, description="On SIGTERM, requests still running after this are cut.")
+    max_pdf_pages: int = Field(1000, ge=1, description="PDFs with more pages are refused (415).")
+    max_extract_seconds: float = Field(30.0, gt=0, description="Text extraction of one upload may take this long.")
 
     def override(self, **changes: Any) -> Settings:
         """Return a validated copy with `changes` applied (None values are ignored)."""

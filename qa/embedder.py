@@ -92,9 +92,12 @@ class SentenceTransformerEmbedder:
         union = list(dict.fromkeys(t for texts, _ in batch for t in texts))
         try:
             vectors = dict(zip(union, self._encode_now(union), strict=True))
-        except BaseException as err:  # each waiting caller gets the error
-            for _, waiting in batch:
-                waiting.set_exception(err)
+        except Exception:  # one caller's bad text must not fail the others: encode each caller alone
+            for texts, waiting in batch:
+                try:
+                    waiting.set_result(self._encode_now(texts))
+                except BaseException as err:
+                    waiting.set_exception(err)
             return
         for texts, waiting in batch:
             waiting.set_result(np.stack([vectors[t] for t in texts]))

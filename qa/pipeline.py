@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,13 +18,14 @@ from qa.compose import Draft, as_quotes, compose, on_topic_claims, quote_of, ver
 from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
-from qa.errors import IndexCorruptError, InvalidInputError
+from qa.errors import IndexCorruptError, InvalidInputError, QAError
 from qa.evidence import answerability, best_evidence, rank_evidence
 from qa.generators import create_generator
 from qa.grounding import verify
 from qa.index.chunking import ChunkingOptions
 from qa.index.hybrid import FusionOptions, HybridRetriever
 from qa.index.ingest import load_path
+from qa.index.storage import current_name, writer_lock
 from qa.index.store import IndexStore
 from qa.prompt import REFUSAL, build_messages, is_refusal
 from qa.protocols import Embedder, GenerationRequest, Generator
@@ -56,6 +57,7 @@ class Pipeline:
         self._generators: dict[str, Generator] = dict(generators or {})
         self._write_lock = threading.Lock()
         self._gen_lock = threading.Lock()
+        self._version = store.version  # the on-disk version `_store` came from
 
     # ----- construction -----------------------------------------------------------------------
     @classmethod
@@ -106,22 +108,58 @@ class Pipeline:
     def documents(self) -> list[Document]:
         return list(self._store.documents.values())
 
-    def add_documents(self, docs: Sequence[Document], persist: bool = True) -> IndexStore:
-        """Index `docs` (replacing same-id ones) and publish the new snapshot atomically."""
-        with self._write_lock:
-            store = self._store.add(docs, self.embedder)
-            if persist:
-                store.save(self.settings.index_dir)
-            self._store = store
-            return store
+    def add_documents(self, docs: Sequence[Document], persist: bool = True, replace: bool = False) -> IndexStore:
+        """Index `docs` and publish the new snapshot atomically; a document whose id is already indexed
+        is refused (ConflictError) unless `replace`."""
+        return self._change(lambda store: store.add(docs, self.embedder, replace=replace), persist)
 
     def delete_document(self, doc_id: str, persist: bool = True) -> IndexStore:
+        return self._change(lambda store: store.without([doc_id]), persist)
+
+    def _change(self, apply: Callable[[IndexStore], IndexStore], persist: bool) -> IndexStore:
+        """Apply a change to the newest index: under the cross-process writer lock, a version saved by
+        another process (the CLI, another server) is loaded first, so no acknowledged write is lost."""
         with self._write_lock:
-            store = self._store.without([doc_id])
-            if persist:
-                store.save(self.settings.index_dir)
-            self._store = store
+            if not persist:
+                self._store = apply(self._store)
+                return self._store
+            root = self.settings.index_dir
+            with writer_lock(root):
+                if current_name(root) not in (None, self._version):
+                    self._swap(IndexStore.load(root))
+                store = apply(self._store)
+                folder = store.save(root)
+                self._store, self._version = store, folder.name
             return store
+
+    def refresh(self) -> bool:
+        """Swap in a newer version written by another process, if CURRENT names one (a cheap check when
+        not). Skipped while this process writes (the write reloads itself); a version that cannot be read
+        is logged and the current snapshot kept. Returns whether a new version was swapped in."""
+        root = self.settings.index_dir
+        if not self._newer_on_disk() or not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            if not self._newer_on_disk():  # our own write finished meanwhile
+                return False
+            self._swap(IndexStore.load(root))
+            return True
+        except QAError as err:
+            log.warning("Keeping the loaded index; the newer version is unreadable: %s", err.message)
+            return False
+        finally:
+            self._write_lock.release()
+
+    def _newer_on_disk(self) -> bool:
+        try:
+            return current_name(self.settings.index_dir) not in (None, self._version)
+        except QAError:
+            return False
+
+    def _swap(self, store: IndexStore) -> None:
+        store.check_embedder(self.embedder)
+        log.info("Index version %s loaded (written by another process).", store.version)
+        self._store, self._version = store, store.version
 
     # ----- retrieval and answers --------------------------------------------------------------
     def search(self, query: str, k: int | None = None, store: IndexStore | None = None,
@@ -232,8 +270,9 @@ def build_index(settings: Settings, embedder: Embedder, paths: Sequence[Path]) -
     """Index files from scratch and save them atomically at `settings.index_dir`."""
     docs = [load_path(Path(p)) for p in paths]
     store = IndexStore.build(docs, embedder, chunking_options(settings), settings.ann, settings.ann_threshold)
-    store.save(settings.index_dir)
-    return store
+    with writer_lock(settings.index_dir):
+        folder = store.save(settings.index_dir)
+    return replace(store, version=folder.name)
 
 
 def check_compatible(store: IndexStore, settings: Settings, embedder: Embedder) -> None:
