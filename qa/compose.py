@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from qa.citations import with_markers
 from qa.evidence import Evidence
 from qa.grounding import Claim
-from qa.text import content_terms, coverage, fold, key_facts
+from qa.text import contains_token, content_terms, coverage, fold, key_facts
 from qa.types import Citation, StatementKind
 
 Draft = tuple[str, StatementKind, tuple[Citation, ...]]
@@ -18,8 +18,7 @@ QUOTE_REDUNDANT = 0.8
 
 
 def _facts_in_one_sentence(claim: Claim, citation: Citation) -> bool:
-    sentence = fold(citation.quote)
-    return all(fold(f) in sentence for f in key_facts(claim.text))
+    return all(contains_token(citation.quote, f) for f in key_facts(claim.text))
 
 
 def on_topic_claims(claims: Sequence[Claim], ranked: Sequence[Evidence], relevant: int) -> list[Claim]:
