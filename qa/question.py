@@ -54,6 +54,7 @@ class Question:
     numbers: tuple[str, ...]
     negated: bool
     terms: frozenset[str]
+    subject_asked: bool = False  # "Who hosted ...?", "What caused ...?": the answer is the verb's subject
 
 
 def answer_type(text: str, kind: Kind) -> str:
@@ -87,8 +88,10 @@ def analyze(text: str) -> Question:
     numbers = tuple(f for f in facts if f[:1].isdigit())
     names = tuple(f for f in facts if not f[:1].isdigit() and f.lower() not in ("u.s", "u.s."))
     wh = (_WH.search(text).group(1).lower() if _WH.search(text) else "")
+    subject = re.match(r"\s*(who|what|which \w+)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|has\b|have\b)"
+                       r"\w+(ed|s)\b", text, re.IGNORECASE) is not None
     return Question(text, kind, answer_type(text, kind), wh, names, numbers, has_negation(text),
-                    frozenset(content_terms(text)))
+                    frozenset(content_terms(text)), subject)
 
 
 def split_parts(text: str) -> list[str]:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from qa.question import Question
 from qa.text import _COMMON, content_terms
 
-_TOKEN = re.compile(r"\$?\d[\d,.]*%?|[\w][\w'’.&-]*[\w]|\w|[^\w\s]")
+_TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)*%?|[\w][\w'’.&-]*[\w]|\w|[^\w\s]")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
-_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?:,?\s+\d{{4}})?\b"
+                   rf"|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
                    rf"|\b{_MONTH}(?:\s+(?:of\s+)?\d{{4}})?\b|\b(?:1\d|20)\d\d(?:s|\s*[–-]\s*\d{{2,4}})?\b"
                    r"|\b\d{1,2}(?:st|nd|rd|th) century\b|\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)\b")
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
@@ -23,11 +24,11 @@ _NUMBER = re.compile(rf"(?:\$|£|€)?\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](
                      r"(?:\s*(?:%|percent|per cent))?(?:\s+(?:million|billion|trillion|thousand|hundred))?"
                      r"(?:\s+[a-z]+(?:\s+[a-z]+)?)?", re.IGNORECASE)
 # Words that end a phrase: the answer span lies between them (prepositions, conjunctions, verbs "to be").
-_BREAK = set("""and or but nor which that who whom whose where when while because although though as if than
+_BREAK = frozenset("""and or but nor which that who whom whose where when while because although though as if than
 is are was were be been being am has have had will would can could shall should may might must do does did
 in on at by for from to with of into onto during after before since until over under between among through
 about against within without like near via per upon across around toward towards including not also then so
-it they he she we i you there here said says say""".split())
+it they he she we i you there here said says say""".split())  # noqa: SIM905
 _NAME_GLUE = {"of", "the", "for", "and", "de", "du", "von", "van", "la", "le", "&", "-", "at", "on"}
 _PRECEDES_PLACE = {"in", "at", "from", "near", "to"}
 _PRECEDES_DATE = {"in", "on", "since", "until", "by", "during", "from", "after", "before"}
@@ -40,7 +41,7 @@ ANCHOR_WEIGHT = 0.5
 DISTANCE_WEIGHT = 0.04
 LENGTH_WEIGHT = 0.06
 TYPICAL_LENGTH = 4
-QUESTION_OVERLAP_PENALTY = 1.0
+SUBJECT_BONUS = 0.3
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _tokens(sentence: str) -> list[tuple[str, int, int]]:
 def _chunks(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Runs of tokens between punctuation and break words, as token index ranges [i, j)."""
     out, start = [], None
-    for i, (tok, _, _) in enumerate(tokens + [(".", 0, 0)]):
+    for i, (tok, _, _) in enumerate([*tokens, (".", 0, 0)]):
         stop = tok.lower() in _BREAK or (not tok[0].isalnum() and tok[0] not in "$£€")
         if stop:
             if start is not None:
@@ -75,7 +76,7 @@ def _names(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Capitalised name spans ("Republic of Korea Navy"), glue words allowed between capitals."""
     out, i = [], 0
     while i < len(tokens):
-        if tokens[i][0][:1].isupper() and (tokens[i][0] not in _COMMON or i > 0 and tokens[i][0] not in _COMMON):
+        if tokens[i][0][:1].isupper() and tokens[i][0] not in _COMMON:
             j = i + 1
             while j < len(tokens):
                 if tokens[j][0][:1].isupper():
@@ -129,7 +130,7 @@ def candidates(question: Question, sentence: str) -> list[Span]:
 
     dates = {trim(r) for r in _regex_spans(_DATE, sentence, tokens)}
     numbers = {trim(r, cut=True) for r in _regex_spans(_NUMBER, sentence, tokens)} - dates
-    names = {trim(r) for r in _names(tokens)}
+    names = {trim(r) for r in _names(tokens)} - dates  # "May" is a month, not a name
     ranges = {trim(r) for r in _chunks(tokens)} | dates | numbers | names
     typed = {"date": dates, "number": numbers, "person": names, "place": names}
     out = []
@@ -158,6 +159,8 @@ def _score(question: Question, span: tuple[int, int], tokens: list[tuple[str, in
         score += NAME_BONUS * 0.5
     if wanted in ("person", "place") and span in names:
         score += NAME_BONUS
+    if question.subject_asked and anchors and any(0 <= a - j <= 1 for a in anchors):
+        score += SUBJECT_BONUS  # "Who hosted ...?": the name just before "hosted"
     if anchors:
         distance = min(min(abs(a - i), abs(a - (j - 1))) for a in anchors)
         near = len({tokens[a][0].lower() for a in anchors if i - 8 <= a < j + 8})
