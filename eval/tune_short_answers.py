@@ -10,8 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from qa.evaluation.metrics import exact_match, f1
 from qa.index.sentences import split_sentences
+
+from qa.evaluation.metrics import exact_match, f1
 from qa.question import analyze
 from qa.short_answer import best_span
 

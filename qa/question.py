@@ -99,14 +99,22 @@ def split_parts(text: str) -> list[str]:
     question of at least a few words; a single question is its own one part."""
     parts: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text.strip()):
+        pending = ""
         for piece in _PART_BREAK.split(sentence):
             piece = piece.strip(" ,;")
             if not piece:
+                continue
+            if pending:
+                piece, pending = f"{pending} and {piece}", ""
+            if len(piece.split()) < MIN_PART_WORDS and not piece.endswith("?"):  # "When and where did ...?"
+                pending = piece
                 continue
             if parts and len(piece.split()) < MIN_PART_WORDS:
                 parts[-1] = f"{parts[-1].rstrip('?')} and {piece}"
                 continue
             parts.append(piece[0].upper() + piece[1:] if piece[0].islower() else piece)
+        if pending:
+            parts.append(pending)
     if len(parts) < 2:
         return [text.strip()]
     return [p if p.endswith("?") or p.endswith(".") else p + "?" for p in parts]

@@ -26,6 +26,7 @@ class EvalItem:
     kind: str = ""
     key_sentences: tuple[str, ...] = ()  # exact quotes a complete answer rests on (open questions)
     split: str = ""  # dev (tune here) or test (report only)
+    parts: tuple[bool, ...] = ()  # multi-part: which parts the source answers
 
     @property
     def answerable(self) -> bool:
@@ -76,7 +77,8 @@ def _item(row: dict, line: int) -> EvalItem:
     return EvalItem(id=str(row.get("id") or f"row{line}"), question=str(row["question"]),
                     answers=tuple(str(a) for a in answers), evidence=row.get("evidence") or None,
                     history=tuple(Turn(t["role"], t["content"]) for t in history), kind=str(row.get("type", "")),
-                    key_sentences=tuple(row.get("key_sentences") or ()), split=str(row.get("split", "")))
+                    key_sentences=tuple(row.get("key_sentences") or ()), split=str(row.get("split", "")),
+                    parts=tuple(bool(x) for x in row.get("parts") or ()))
 
 
 def _load_jsonl(path: Path, limit: int | None) -> EvalSet:

@@ -14,7 +14,7 @@ from qa.errors import InvalidInputError
 from qa.index.storage import atomic_write_text
 
 HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "short_answer_rate", "contains_gold",
-            "draft_contains_gold", "key_sentence_recall",
+            "draft_contains_gold", "key_sentence_recall", "parts_accuracy",
             "fallback_rate", "citation_precision",
             "citation_recall", "grounded_rate", "refusal_recall", "refusal_precision", "false_refusal_rate"]
 

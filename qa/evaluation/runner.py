@@ -64,6 +64,16 @@ def key_sentence_recall(item: EvalItem, answer: Answer) -> float | None:
     return sum(any(fold(k) in q or q in fold(k) for q in cited) for k in item.key_sentences) / len(item.key_sentences)
 
 
+def parts_correct(item: EvalItem, answer: Answer) -> float | None:
+    """Share of a multi-part question's parts whose answered/not-answered state is right."""
+    if not item.parts:
+        return None
+    got = [p.answered for p in answer.parts] or [not answer.refused]
+    if len(got) != len(item.parts):
+        return 0.0
+    return sum(a == b for a, b in zip(got, item.parts, strict=True)) / len(item.parts)
+
+
 def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | None) -> dict[str, Any]:
     span = _gold_span(item, store)
     rank = m.first_relevant_rank([_relevant(h, item, span) for h in answer.hits])
@@ -83,6 +93,7 @@ def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | 
         "em": m.exact_match(short, item.answers) if item.answerable and not answer.refused else 0.0,
         "f1": m.f1(short, item.answers) if item.answerable and not answer.refused else 0.0,
         "key_sentence_recall": key_sentence_recall(item, answer),
+        "parts_correct": parts_correct(item, answer),
         "degenerate": any(degenerate(s.text) for s in answer.statements),
         "status": answer.status, "split": item.split,
         "contains_gold": m.contains_gold(text, item.answers) if not answer.refused else 0.0,
@@ -120,6 +131,7 @@ def run_eval(pipeline: Pipeline, eval_set: EvalSet, *, generator: str | None = N
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate metrics; each is defined in the README's evaluation section."""
     answerable = [r for r in results if r["answerable"]]
+    scored = [r for r in answerable if r["type"] != "multi-part"]  # rows with gold short answers
     unanswerable = [r for r in results if not r["answerable"]]
     shown = [r for r in results if not r["refused"]]
     refused = [r for r in results if r["refused"]]
@@ -131,8 +143,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "questions": len(results), "answerable": len(answerable), "unanswerable": len(unanswerable),
         "hit@1": m.mean([m.hit_at(x, 1) for x in ranks]), "hit@3": m.mean([m.hit_at(x, 3) for x in ranks]),
         "hit@5": m.mean([m.hit_at(x, 5) for x in ranks]), "mrr": m.mean([m.reciprocal_rank(x) for x in ranks]),
-        "exact_match": m.mean([r["em"] for r in answerable]), "f1": m.mean([r["f1"] for r in answerable]),
-        "contains_gold": m.mean([r["contains_gold"] for r in answerable]),
+        "exact_match": m.mean([r["em"] for r in scored]), "f1": m.mean([r["f1"] for r in scored]),
+        "contains_gold": m.mean([r["contains_gold"] for r in scored]),
+        "parts_accuracy": m.mean([r["parts_correct"] for r in results if r.get("parts_correct") is not None]),
         "draft_contains_gold": m.mean([r.get("draft_contains_gold", 0.0) for r in answerable]),
         "fallback_rate": m.mean([float(r.get("fallback", False)) for r in shown]),
         "citation_precision": (sum(r["citations_correct"] for r in answerable if not r["refused"]) / cited
