@@ -13,7 +13,8 @@ from typing import Any
 from qa.errors import InvalidInputError
 from qa.index.storage import atomic_write_text
 
-HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "contains_gold", "draft_contains_gold",
+HEADLINE = ["hit@1", "hit@3", "hit@5", "mrr", "exact_match", "f1", "short_answer_rate", "contains_gold",
+            "draft_contains_gold", "key_sentence_recall", "parts_accuracy",
             "fallback_rate", "citation_precision",
             "citation_recall", "grounded_rate", "refusal_recall", "refusal_precision", "false_refusal_rate"]
 
@@ -33,6 +34,7 @@ def summary_markdown(metrics: dict[str, Any], title: str = "Evaluation") -> str:
              f"{metrics['unanswerable']} unanswerable)", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {fmt(metrics.get(k))} |" for k in HEADLINE]
     lines += [f"| unsupported_sentences | {metrics['unsupported_sentences']} |",
+              f"| degenerate_answers | {metrics.get('degenerate_answers', 0)} |",
               f"| tokens_per_s | {fmt(metrics.get('tokens_per_s'))} |"]
     lines += [f"| {stage} p50 / p95 | {fmt(v['p50'])} / {fmt(v['p95'])} |" for stage, v in lat.items()]
     return "\n".join(lines) + "\n"
