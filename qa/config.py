@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_upload_bytes: int = Field(10_000_000, ge=1024)
     session_uploads: bool = Field(False, description="UI uploads go to a per-session index.")
+    ui_uploads: bool = Field(True, description="The UI may add or remove documents; false turns that off.")
 
     def override(self, **changes: Any) -> Settings:
         """Return a validated copy with `changes` applied (None values are ignored)."""
