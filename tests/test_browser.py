@@ -203,6 +203,7 @@ def test_api_docs_render_offline(browser, server):
 
 def test_queue_and_stop_with_the_local_model(browser, server):
     page = open_page(browser, server)
+    page.get_by_text("Answer settings").click()
     page.locator("#qa-generator input").click()
     page.get_by_role("option", name="Local model").click()
     ask(page, "Why did South Korea say its destroyer was using radar?")
@@ -215,5 +216,5 @@ def test_queue_and_stop_with_the_local_model(browser, server):
     page.wait_for_function("document.querySelector('#qa-chat').innerText.includes('▌')", timeout=60_000)
     page.locator("#qa-stop").click()  # while the answer streams
     page.locator("#qa-chat .qa-note.stopped").wait_for(timeout=10_000)
-    page.locator("#qa-send").wait_for(state="visible", timeout=10_000)
+    page.locator("#qa-stop").wait_for(state="hidden", timeout=10_000)
     page.context.close()

@@ -55,7 +55,7 @@ def welcome(ctx: Ctx) -> str:
 
 def build_chat_panel(ctx: Ctx) -> ChatPanel:
     settings = ctx.pipeline.settings
-    chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="qa-chat", sanitize_html=True,
+    chatbot = gr.Chatbot(label="Conversation", show_label=False, height=520, elem_id="qa-chat", sanitize_html=True,
                          latex_delimiters=[], buttons=[], placeholder=welcome(ctx), autoscroll=True)
     with gr.Row(elem_classes="qa-chips"):
         chips = [(gr.Button(label, size="sm", elem_classes="qa-chip", variant="secondary"), question)
@@ -159,7 +159,8 @@ def _feedback(ctx: Ctx, live: Live, data: gr.LikeData) -> None:
         return
     entry = turns[index // 2]
     answer = conv.answer_from_json(entry["answer"])
-    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "liked": bool(data.liked), "index": index,
+    liked = data.liked if isinstance(data.liked, bool) else str(data.liked)[:40]
+    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "liked": liked, "index": index,
            "question": entry["question"][:MAX_FEEDBACK_CHARS],
            "answer": (answer.answer if answer else entry["note"])[:MAX_FEEDBACK_CHARS],
            "status": answer.status if answer else None}
@@ -198,6 +199,13 @@ def wire_chat(ctx: Ctx, view: View, chat: ChatPanel) -> None:
             return view.skip() | {chat.box: gr.skip()}
         return render(ctx, view, live) | {chat.box: question}
 
+    def clear(request: gr.Request) -> dict[Any, Any]:
+        """The chat's own clear (bin) button starts a new chat; the old one stays in the sidebar."""
+        live = ctx.live(request)
+        if live.inflight is None and not live.pending:
+            conv.start_new(live.saved)
+        return render(ctx, view, live)
+
     def feedback(data: gr.LikeData, request: gr.Request) -> None:
         _feedback(ctx, ctx.live(request), data)
 
@@ -214,3 +222,4 @@ def wire_chat(ctx: Ctx, view: View, chat: ChatPanel) -> None:
     chat.edit.click(edit, None, [*outputs, chat.box], queue=False, **private)
     chat.stop.click(stop, None, None, queue=False, **private)
     chat.chatbot.like(feedback, None, None, **private)
+    chat.chatbot.clear(clear, None, outputs, queue=False, **private)

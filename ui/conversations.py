@@ -132,6 +132,29 @@ def history(conv: dict[str, Any]) -> list[Turn]:
     return turns
 
 
+def message_text(content: Any) -> str:
+    """The text of a chat message's content: a string, or (Gradio 6, OpenAI) a list of parts
+    such as {"type": "text", "text": ...}; other parts (files, images) carry no text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        content = [content]
+    if isinstance(content, list):
+        return " ".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
+def turns_from_messages(messages: Any) -> list[Turn]:
+    """History from a list of {"role", "content"} messages, whatever the content's shape."""
+    turns = []
+    for m in messages if isinstance(messages, list) else []:
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant"):
+            text = message_text(m.get("content"))[:MAX_TEXT]
+            if text.strip():
+                turns.append(Turn(m["role"], text))
+    return turns
+
+
 def choices(saved: Saved) -> list[tuple[str, str]]:
     return [(c["title"], c["id"]) for c in saved["conversations"]]
 

@@ -66,9 +66,9 @@ footer a, footer button {{ color: #3f3f46 !important; }}
     z-index: 1000; overflow: auto; background: var(--background-fill-primary); box-shadow: 0 -6px 24px #0006;
     border-radius: 14px 14px 0 0; padding: 8px; }}
   #qa-source-col.qa-drawer-open .qa-source {{ max-height: none; }}
-  #qa-source-col.qa-drawer-open .qa-drawer-close {{ display: inline-block; position: sticky; top: 0; float: right;
-    z-index: 1; border: 1px solid #94a3b8; border-radius: 8px; padding: 2px 10px;
-    background: var(--background-fill-primary); color: inherit; }}
+  #qa-source-col.qa-drawer-open .qa-drawer-close {{ display: inline-block; position: fixed; top: calc(38vh + 10px);
+    right: 14px; z-index: 1001; border: 1px solid #94a3b8; border-radius: 8px; padding: 4px 12px;
+    background: var(--background-fill-primary); color: var(--body-text-color); font-weight: 600; }}
 }}
 """
 

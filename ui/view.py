@@ -1,5 +1,5 @@
 """What every chat event sends back to the page, rendered from one tab's live state: the chat
-messages, the source panel, the conversation list, the documents list and the Send/Stop buttons."""
+messages, the source panel, the conversation list, the documents list and the Stop button."""
 
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ class View:
     passages: gr.HTML
     saved: gr.BrowserState
     convs: gr.Radio
-    send: gr.Button
     stop: gr.Button
     announce: gr.HTML
     docs: gr.HTML
@@ -102,7 +101,6 @@ def render(ctx: Ctx, view: View, live: Live, announce: str | None = None) -> dic
         view.passages: passages_html(live.hits),
         view.saved: live.snapshot(),
         view.convs: gr.update(choices=conv.choices(live.saved), value=current["id"]),
-        view.send: gr.update(visible=not running),
         view.stop: gr.update(visible=running),
         view.announce: gr.skip() if announce is None else f'<div aria-live="polite">{safe_text(announce)}</div>',
         view.docs: docs_table(ctx, current["id"]),
