@@ -12,15 +12,15 @@ import gradio as gr
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from qa.ui import conversations as conv
+from qa.ui.docs_assets import serve_docs_offline
+from qa.ui.render import answer_html, mark_id, plain_text, source_html
+from qa.ui.uploads import read_upload
 
 from qa.errors import InvalidInputError
 from qa.evaluation.report import worst
 from qa.serialize import answer_json
 from qa.types import Answer, Citation, Document, ShortAnswer, Statement
-from qa.ui import conversations as conv
-from qa.ui.docs_assets import serve_docs_offline
-from qa.ui.render import answer_html, mark_id, plain_text, source_html
-from qa.ui.uploads import read_upload
 
 TRAP = "See [1] and ![x](http://evil.example/x.png) <img src=http://evil.example/y.png> [link](http://evil.example)"
 DOC = Document("d1", "Doc <b>title</b>", f"First sentence. {TRAP}. Third sentence.")
@@ -108,10 +108,11 @@ def test_uploads_are_read_only_from_gradio_upload_folder(tmp_path, monkeypatch):
 
 
 def test_feedback_rows_are_validated(tmp_path, pipeline):
-    from qa.pipeline import Pipeline
     from qa.ui.chat_panel import MAX_FEEDBACK_CHARS, _feedback
     from qa.ui.session import PrivateDocs, Sessions
     from qa.ui.view import Ctx
+
+    from qa.pipeline import Pipeline
 
     path = tmp_path / "feedback.jsonl"
     p = Pipeline(pipeline.settings.override(feedback_path=path), pipeline.embedder, pipeline.store)
@@ -142,8 +143,9 @@ def test_conversation_documents_leave_the_shared_index_alone(pipeline):
 
 
 def test_uploads_off_shows_no_upload_controls(pipeline):
-    from qa.pipeline import Pipeline
     from qa.ui.chat_ui import build_ui
+
+    from qa.pipeline import Pipeline
 
     def uploaders(settings_changes: dict) -> list:
         p = Pipeline(pipeline.settings.override(**settings_changes), pipeline.embedder, pipeline.store)
