@@ -104,6 +104,8 @@ def test_follow_up_old_citations_and_reload(browser, server, tmp_path):
     second = page.locator(ANSWER).nth(1)
     assert "Not in the article" not in second.inner_text()  # answered with the history
     assert "Campbell" in second.inner_text()
+    assert page.locator("#qa-chat [aria-live=polite]").count() == 0  # streamed words are not read out
+    assert "Campbell" in page.locator("#qa-live").inner_text()  # the finished answer is
     mark_id = click_citation(page, answer=0)  # the first answer's citation still works after the second
     assert "Kurt Campbell hosted" in page.locator(f"mark#{mark_id}").inner_text()
     assert in_view(page, f"mark#{mark_id}"), "cited sentence not scrolled into view"
@@ -162,12 +164,18 @@ def test_refusal_is_visibly_different(browser, server):
 def test_upload_listed_then_removed(browser, server, tmp_path):
     doc = tmp_path / "zebra-notes.txt"
     doc.write_text("Zebra notes\n\nPlains zebras graze on tall grasses in the Serengeti every dry season.\n")
+    too_big = tmp_path / "huge.txt"
+    too_big.write_text("word " * 10_000)  # over the server's 20,000-byte limit
     page = open_page(browser, server)
     page.locator("#qa-documents").get_by_text("Documents").first.click()
-    page.locator("#qa-documents input[type=file]").set_input_files(str(doc))
+    page.locator("#qa-documents input[type=file]").set_input_files([str(too_big), str(doc)])
     table = page.locator("#qa-docs")
     page.wait_for_function("document.querySelector('#qa-docs').innerText.includes('Zebra notes')", timeout=60_000)
-    assert "this conversation" in table.inner_text()
+    assert "this conversation" in table.inner_text()  # one bad file does not block the others
+    assert "huge.txt is larger" in page.locator("#qa-upload-status").inner_text()
+    ask(page, "What do plains zebras graze on?", 0)  # searchable as soon as it is listed
+    mark_id = click_citation(page)
+    assert "tall grasses" in page.locator(f"mark#{mark_id}").inner_text()
     page.locator("#qa-doc-pick input").click()
     page.get_by_role("option", name="Zebra notes").click()
     page.locator("#qa-doc-remove").click()

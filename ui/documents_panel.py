@@ -85,7 +85,7 @@ def _load(ctx: Ctx, files: list[Any]) -> tuple[list[Document], list[str]]:
             name, data = read_upload(getattr(f, "name", f), ctx.pipeline.settings.max_upload_bytes)
             docs.append(load_bytes(name, data, source=f"upload:{name}"))
         except QAError as err:
-            errors.append(f"⚠ {err.message}")
+            errors.append(f"⚠ {safe_text(err.message)}")
     return docs, errors
 
 
@@ -101,8 +101,8 @@ def wire_documents(ctx: Ctx, view: View, panel: DocumentsPanel) -> None:
             yield view.skip() | {panel.status: "⚠ Uploads are turned off on this server."}
             return
         conv_id = conv.current(live.saved)["id"]
+        yield view.skip() | {panel.status: "⏳ Indexing… the documents are not searchable yet."}
         with live.indexing:  # questions wait until the documents are searchable
-            yield view.skip() | {panel.status: "⏳ Indexing… the documents are not searchable yet."}
             docs, errors = _load(ctx, files)
             try:
                 if docs and (scope == "shared" and not settings.session_uploads):
@@ -111,7 +111,7 @@ def wire_documents(ctx: Ctx, view: View, panel: DocumentsPanel) -> None:
                 elif docs:
                     ctx.private.add(conv_id, docs)
             except QAError as err:
-                errors.append(f"⚠ {err.message}")
+                errors.append(f"⚠ {safe_text(err.message)}")
                 docs = []
         done = [f"✔ Added {safe_text(d.title)}: searchable now." for d in docs]
         yield render(ctx, view, live) | {panel.status: "\n\n".join(done + errors)}

@@ -23,7 +23,7 @@ class Sidebar:
 
 def build_sidebar() -> Sidebar:
     with gr.Sidebar(label="Conversations", open=False, elem_id="qa-sidebar"):
-        new = gr.Button("＋ New chat", variant="primary", size="sm", elem_id="qa-new")
+        new = gr.Button("+ New chat", variant="primary", size="sm", elem_id="qa-new")
         convs = gr.Radio([], label="Conversations (kept in this browser)", elem_id="qa-convs")
         delete = gr.Button("Delete this chat", variant="stop", size="sm", elem_id="qa-delete")
         export = gr.Button("Export this chat (Markdown + JSON)", size="sm", elem_id="qa-export")

@@ -97,6 +97,21 @@ HEAD = f"""
     document.execCommand('copy'); area.remove();
     return Promise.resolve();
   }}
+  // Screen readers hear finished answers only: the chat's own live region (which would read every
+  // streamed word) is silenced and one polite region repeats the text of #qa-announce when it changes.
+  function liveRegions() {{
+    document.querySelectorAll('#qa-chat [aria-live]').forEach(e => e.setAttribute('aria-live', 'off'));
+    const source = document.querySelector('#qa-announce .qa-announce-text');
+    if (!source || !document.body) return;
+    let region = document.getElementById('qa-live');
+    if (!region) {{
+      region = document.createElement('div');
+      region.id = 'qa-live'; region.className = 'qa-sr-only'; region.setAttribute('aria-live', 'polite');
+      document.body.appendChild(region);
+    }}
+    if (region.textContent !== source.textContent) region.textContent = source.textContent;
+  }}
+  new MutationObserver(liveRegions).observe(document.documentElement, {{childList: true, subtree: true}});
   document.addEventListener('click', function (event) {{
     const link = event.target.closest('a.cite-link');
     if (link) {{

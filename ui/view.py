@@ -102,7 +102,7 @@ def render(ctx: Ctx, view: View, live: Live, announce: str | None = None) -> dic
         view.saved: live.snapshot(),
         view.convs: gr.update(choices=conv.choices(live.saved), value=current["id"]),
         view.stop: gr.update(visible=running),
-        view.announce: gr.skip() if announce is None else f'<div aria-live="polite">{safe_text(announce)}</div>',
+        view.announce: gr.skip() if announce is None else f'<div class="qa-announce-text">{safe_text(announce)}</div>',
         view.docs: docs_table(ctx, current["id"]),
         view.doc_pick: gr.update(choices=[(d.title, d.doc_id) for d in docs], value=None),
     }
