@@ -53,11 +53,17 @@ def browser():
         b.close()
 
 
+def is_loopback(url: str) -> bool:
+    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1") or url.startswith(("data:", "blob:"))
+
+
 def open_page(browser, server: str, width: int = 1366, height: int = 900, dark: bool = False):
     """A fresh browser context (own localStorage) on the chat page."""
     context = browser.new_context(viewport={"width": width, "height": height},
                                   color_scheme="dark" if dark else "light")
     page = context.new_page()
+    page.external = []  # requests to other hosts than this machine
+    page.on("request", lambda r: None if is_loopback(r.url) else page.external.append(r.url))
     page.goto(server + ("/?__theme=dark" if dark else "/"), wait_until="load")
     page.locator("#qa-input textarea").wait_for(timeout=60_000)
     return page
@@ -113,6 +119,7 @@ def test_follow_up_old_citations_and_reload(browser, server, tmp_path):
     page.reload(wait_until="load")  # the conversation is kept in the browser
     page.wait_for_function(f"document.querySelectorAll('{ANSWER}').length == 2", timeout=30_000)
     assert FIRST in page.locator("#qa-chat").inner_text()
+    assert page.external == [], "the chat page loaded something from the internet"
     page.context.close()
 
 
@@ -189,8 +196,7 @@ def test_api_docs_render_offline(browser, server):
     external: list[str] = []
 
     def only_loopback(route):
-        host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1"):
+        if is_loopback(route.request.url):
             route.continue_()
         else:
             external.append(route.request.url)

@@ -78,7 +78,7 @@ footer a, footer button {{ color: #3f3f46 !important; }}
 HEAD = f"""
 <script>
 (function () {{
-  function showCitation(id) {{
+  function showCitation(id, openDrawer = true) {{
     const mark = document.getElementById(id);
     if (!mark) return false;
     const section = mark.closest('section.qa-doc');
@@ -86,8 +86,16 @@ HEAD = f"""
     document.querySelectorAll('mark.cite.active').forEach(m => m.classList.remove('active'));
     mark.classList.add('active');
     const col = document.getElementById('qa-source-col');
-    if (col && window.matchMedia('(max-width: {PHONE_MAX_PX}px)').matches) col.classList.add('qa-drawer-open');
-    mark.scrollIntoView({{behavior: 'smooth', block: 'center'}});
+    if (openDrawer && col && window.matchMedia('(max-width: {PHONE_MAX_PX}px)').matches) {{
+      col.classList.add('qa-drawer-open');
+    }}
+    const box = mark.closest('.qa-source');
+    if (openDrawer || !box) {{
+      mark.scrollIntoView({{behavior: 'smooth', block: 'center'}});
+    }} else {{  // only the panel scrolls, never the page
+      const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollTop += m.top - b.top - box.clientHeight / 2 + m.height / 2;
+    }}
     return true;
   }}
   function copyText(text) {{
@@ -111,7 +119,18 @@ HEAD = f"""
     }}
     if (region.textContent !== source.textContent) region.textContent = source.textContent;
   }}
-  new MutationObserver(liveRegions).observe(document.documentElement, {{childList: true, subtree: true}});
+  // When a new answer arrives (or a saved conversation is shown), the source panel shows its first
+  // cited sentence (no drawer on phones: that opens on a tap).
+  let answersSeen = 0;
+  function followLatestAnswer() {{
+    const answers = document.querySelectorAll('#qa-chat .qa-answer');
+    if (answers.length === answersSeen) return;
+    answersSeen = answers.length;
+    const chip = answers.length ? answers[answers.length - 1].querySelector('a.cite-link') : null;
+    if (chip) setTimeout(() => showCitation(chip.getAttribute('href').slice(1), false), 150);
+  }}
+  new MutationObserver(() => {{ liveRegions(); followLatestAnswer(); }})
+    .observe(document.documentElement, {{childList: true, subtree: true}});
   document.addEventListener('click', function (event) {{
     const link = event.target.closest('a.cite-link');
     if (link) {{
