@@ -83,19 +83,22 @@ HEAD = f"""
     if (!mark) return false;
     const section = mark.closest('section.qa-doc');
     if (section) document.querySelectorAll('section.qa-doc').forEach(s => {{ s.hidden = s !== section; }});
-    document.querySelectorAll('mark.cite.active').forEach(m => m.classList.remove('active'));
-    mark.classList.add('active');
+    if (openDrawer) {{  // a reader's click marks the sentence; following a new answer only scrolls
+      document.querySelectorAll('mark.cite.active').forEach(m => m.classList.remove('active'));
+      mark.classList.add('active');
+    }}
     const col = document.getElementById('qa-source-col');
     if (openDrawer && col && window.matchMedia('(max-width: {PHONE_MAX_PX}px)').matches) {{
       col.classList.add('qa-drawer-open');
+      mark.scrollIntoView({{block: 'center'}});
+      return true;
     }}
     const box = mark.closest('.qa-source');
-    if (openDrawer || !box) {{
-      mark.scrollIntoView({{behavior: 'smooth', block: 'center'}});
-    }} else {{  // only the panel scrolls, never the page
+    if (box && box.clientHeight) {{  // centre it in the panel; the page moves only if the panel is off screen
       const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
       box.scrollTop += m.top - b.top - box.clientHeight / 2 + m.height / 2;
     }}
+    if (openDrawer) mark.scrollIntoView({{behavior: 'smooth', block: 'nearest'}});
     return true;
   }}
   function copyText(text) {{
@@ -121,13 +124,15 @@ HEAD = f"""
   }}
   // When a new answer arrives (or a saved conversation is shown), the source panel shows its first
   // cited sentence (no drawer on phones: that opens on a tap).
-  let answersSeen = 0;
+  let answersSeen = 0, lastClick = 0;
   function followLatestAnswer() {{
     const answers = document.querySelectorAll('#qa-chat .qa-answer');
     if (answers.length === answersSeen) return;
     answersSeen = answers.length;
     const chip = answers.length ? answers[answers.length - 1].querySelector('a.cite-link') : null;
-    if (chip) setTimeout(() => showCitation(chip.getAttribute('href').slice(1), false), 150);
+    const asked = Date.now();
+    if (!chip) return;
+    setTimeout(() => {{ if (lastClick < asked) showCitation(chip.getAttribute('href').slice(1), false); }}, 150);
   }}
   new MutationObserver(() => {{ liveRegions(); followLatestAnswer(); }})
     .observe(document.documentElement, {{childList: true, subtree: true}});
@@ -135,6 +140,7 @@ HEAD = f"""
     const link = event.target.closest('a.cite-link');
     if (link) {{
       event.preventDefault(); event.stopPropagation();
+      lastClick = Date.now();
       showCitation(link.getAttribute('href').slice(1));
       return;
     }}
