@@ -9,6 +9,8 @@ import hashlib
 import html
 from collections.abc import Iterable, Sequence
 
+from qa.ui.theme import CSS, HEAD  # noqa: F401  (where qa.ui.server has always taken them from)
+
 from qa.types import Answer, Citation, Document, Hit, Statement
 
 BADGES = {  # status -> (css class, icon, words)

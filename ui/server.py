@@ -6,10 +6,11 @@ import logging
 
 import gradio as gr
 from fastapi import FastAPI
+from qa.ui import theme
 from qa.ui.api import create_api
 from qa.ui.chat_ui import build_ui
 from qa.ui.docs_assets import serve_docs_offline
-from qa.ui.theme import CSS, HEAD, make_theme
+from qa.ui.render import CSS, HEAD
 
 from qa.config import Settings
 from qa.pipeline import Pipeline
@@ -20,7 +21,8 @@ log = logging.getLogger("qa.server")
 def create_app(pipeline: Pipeline) -> FastAPI:
     app = create_api(pipeline)
     serve_docs_offline(app)
-    return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS, head=HEAD, theme=make_theme())
+    return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS, head=HEAD,
+                               theme=theme.make_theme())
 
 
 def serve(settings: Settings) -> None:
