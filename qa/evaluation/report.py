@@ -94,6 +94,8 @@ def explained_markdown(metrics: dict[str, Any]) -> str:
         lines.append(f"| {k} | {fmt(metrics.get(k))} | {meaning} | {target or '–'} |")
     lines.append(f"| unsupported_sentences | {metrics['unsupported_sentences']} | shown sentences with a name or "
                  "number absent from their cited text | 0 |")
+    lines += [f"| {stage} p50 / p95 | {fmt(v['p50'])} / {fmt(v['p95'])} | milliseconds per question | – |"
+              for stage, v in metrics["latency_ms"].items()]
     return "\n".join(lines) + "\n"
 
 
