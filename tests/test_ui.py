@@ -12,6 +12,8 @@ import gradio as gr
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from qa.ui import conversations as conv
 from qa.ui.docs_assets import serve_docs_offline
 from qa.ui.render import answer_html, mark_id, plain_text, source_html
@@ -79,9 +81,30 @@ def test_saved_conversations_round_trip_and_junk_is_dropped():
         assert len(conv.validate(junk)["conversations"]) == 1  # a fresh empty chat
     big = {"conversations": [{"id": f"c{i}", "turns": [{"question": "q" * 10**6}] * 200} for i in range(100)]}
     bounded = conv.validate(big)
-    assert len(bounded["conversations"]) == conv.MAX_CONVERSATIONS
+    assert 1 <= len(bounded["conversations"]) <= conv.MAX_CONVERSATIONS
+    assert len(json.dumps(bounded)) <= conv.MAX_SAVED_CHARS + 1000
     assert all(len(c["turns"]) <= conv.MAX_TURNS for c in bounded["conversations"])
     assert len(bounded["conversations"][0]["turns"][0]["question"]) == conv.MAX_TEXT
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
+                        ["id", "turns", "question", "answer", "note", "citations", "statements", "text", "n",
+                         "start", "end", "quote", "doc_id", "kind", "short_answer", "parts", "title", "current",
+                         "conversations", "citation", "answered", "updated"]), inner, max_size=6), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({"conversations": st.lists(st.fixed_dictionaries(
+    {"id": st.sampled_from(["a1", "b2"]), "turns": st.lists(JSON, max_size=3)}), max_size=3)}) | JSON)
+def test_anything_the_browser_sends_is_validated_and_renders(data):
+    saved = conv.validate(data)
+    current = conv.current(saved)
+    for t in current["turns"]:
+        a = conv.answer_from_json(t["answer"])
+        if a is not None:
+            answer_html(a)
+    conv.history(current)
 
 
 def test_history_reads_gradio6_content_parts():

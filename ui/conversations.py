@@ -15,6 +15,8 @@ from qa.types import Answer, Citation, Part, ShortAnswer, Statement, Turn
 MAX_CONVERSATIONS = 30
 MAX_TURNS = 50
 MAX_TEXT = 20_000
+MAX_ITEMS = 50  # statements or citations in one answer
+MAX_SAVED_CHARS = 2_000_000  # all conversations together; the oldest go first
 Saved = dict[str, Any]  # {"current": id, "conversations": [{"id", "title", "updated", "turns": [...]}]}
 
 
@@ -42,15 +44,15 @@ def answer_from_json(data: Any) -> Answer | None:
     try:
         citations = tuple(Citation(_int(c["n"]), _text(c["doc_id"], 500), _text(c.get("chunk_id"), 500),
                                    _int(c["start"]), _int(c["end"]), _text(c["quote"]))
-                          for c in data.get("citations") or ())
+                          for c in (data.get("citations") or ())[:MAX_ITEMS])
         statements = tuple(Statement(_text(s["text"]), tuple(_int(n) for n in s.get("citations") or ()),
                                      s.get("kind") if s.get("kind") in ("lead", "claim", "quote") else "claim")
-                           for s in data.get("statements") or ())
+                           for s in (data.get("statements") or ())[:MAX_ITEMS])
         sa = data.get("short_answer")
         short = (ShortAnswer(_text(sa["text"]), _text(sa["doc_id"], 500), _int(sa["start"]), _int(sa["end"]),
                              _int(sa["citation"])) if isinstance(sa, dict) else None)
-        parts = tuple(Part(_text(p["question"]), bool(p["answered"])) for p in data.get("parts") or ())
-    except (KeyError, TypeError):
+        parts = tuple(Part(_text(p["question"]), bool(p["answered"])) for p in (data.get("parts") or ())[:MAX_ITEMS])
+    except (KeyError, TypeError, AttributeError):
         return None
     return Answer(answer=_text(data.get("answer")), citations=citations, grounded=bool(data.get("grounded")),
                   refused=bool(data.get("refused")), generator=_text(data.get("generator"), 100),
@@ -77,12 +79,17 @@ def validate(saved: Any) -> Saved:
         return empty_saved()
     convs = []
     for c in saved["conversations"][:MAX_CONVERSATIONS]:
-        if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not c["id"].isalnum():
+        if (not isinstance(c, dict) or not isinstance(c.get("id"), str) or not c["id"].isalnum()
+                or any(c["id"][:64] == k["id"] for k in convs)):
             continue
-        turns = [t for t in (_clean_turn(x) for x in (c.get("turns") or [])[-MAX_TURNS:]) if t]
+        raw = c.get("turns") if isinstance(c.get("turns"), list) else []
+        turns = [t for t in (_clean_turn(x) for x in raw[-MAX_TURNS:]) if t]
         updated = c.get("updated")
         convs.append({"id": c["id"][:64], "title": _text(c.get("title"), 80) or "New chat", "turns": turns,
                       "updated": updated if isinstance(updated, int | float) else 0.0})
+    sizes = {c["id"]: len(json.dumps(c)) for c in convs}
+    while len(convs) > 1 and sum(sizes[c["id"]] for c in convs) > MAX_SAVED_CHARS:
+        convs.remove(min(convs, key=lambda c: c["updated"]))
     if not convs:
         return empty_saved()
     current = saved.get("current")
