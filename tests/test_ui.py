@@ -23,6 +23,7 @@ from qa.errors import InvalidInputError
 from qa.evaluation.report import worst
 from qa.serialize import answer_json
 from qa.types import Answer, Citation, Document, ShortAnswer, Statement
+from tests.fakes import ScriptedGenerator
 
 TRAP = "See [1] and ![x](http://evil.example/x.png) <img src=http://evil.example/y.png> [link](http://evil.example)"
 DOC = Document("d1", "Doc <b>title</b>", f"First sentence. {TRAP}. Third sentence.")
@@ -204,3 +205,67 @@ def test_api_docs_use_packaged_assets(tmp_path):
 def test_answer_json_shape_is_what_the_browser_keeps():
     saved = conv.turn("Q", answer())
     assert saved["answer"] == answer_json(answer())
+
+
+class WordsThenWait(ScriptedGenerator):
+    """Writes sentence after sentence (registered under a configured name); records an early close."""
+
+    name = "extractive"
+
+    def __init__(self) -> None:
+        super().__init__(" ".join(["Kurt Campbell hosted a retreat in rural Virginia [1]."] * 12))
+        self.closed_early = False
+
+    def stream(self, request):
+        try:
+            yield from super().stream(request)
+        except GeneratorExit:
+            self.closed_early = True
+            raise
+
+
+def ui_parts(pipeline, generator):
+    from qa.ui.session import PrivateDocs, Sessions
+    from qa.ui.view import Ctx, View
+
+    from qa.pipeline import Pipeline
+
+    p = Pipeline(pipeline.settings, pipeline.embedder, pipeline.store, generators={"extractive": generator})
+    with gr.Blocks():
+        view = View(gr.Chatbot(), gr.HTML(), gr.HTML(), gr.BrowserState(), gr.Radio(), gr.Button(), gr.HTML(),
+                    gr.HTML(), gr.Dropdown())
+    ctx = Ctx(p, Sessions(), PrivateDocs(p))
+    return ctx, view, ctx.live(None)
+
+
+QUESTIONS = ("Who hosted a retreat in rural Virginia?", "Where was the retreat hosted?")
+
+
+def test_queued_questions_are_shown_then_answered_in_order(pipeline):
+    from qa.ui.chat_panel import _run
+
+    ctx, view, live = ui_parts(pipeline, WordsThenWait())
+    live.pending.extend((live.saved["current"], q) for q in QUESTIONS)
+    shown_queued = False
+    for out in _run(ctx, view, live, {"generator": "extractive"}):
+        messages = out[view.chatbot]
+        if live.inflight and live.inflight[1] == QUESTIONS[0] and isinstance(messages, list):
+            shown_queued |= "Queued" in messages[-1]["content"]
+    turns = conv.current(live.saved)["turns"]
+    assert shown_queued and [t["question"] for t in turns] == list(QUESTIONS)
+    assert all(t["answer"] for t in turns) and not live.lock.locked()
+
+
+def test_stop_closes_the_generation_and_drops_the_queue(pipeline):
+    from qa.ui.chat_panel import _run
+
+    generator = WordsThenWait()
+    ctx, view, live = ui_parts(pipeline, generator)
+    live.pending.extend((live.saved["current"], q) for q in QUESTIONS)
+    for _ in _run(ctx, view, live, {"generator": "extractive"}):
+        if live.draft and not live.stop.is_set():  # what the Stop button does, as the first words show
+            live.pending.clear()
+            live.stop.set()
+    turns = conv.current(live.saved)["turns"]
+    assert [(t["question"], t["answer"], t["note"]) for t in turns] == [(QUESTIONS[0], None, "Stopped.")]
+    assert generator.closed_early and not live.lock.locked()
