@@ -17,7 +17,9 @@ MAX_TURNS = 50
 MAX_TEXT = 20_000
 MAX_ITEMS = 50  # statements or citations in one answer
 MAX_SAVED_CHARS = 2_000_000  # all conversations together; the oldest go first
-Saved = dict[str, Any]  # {"current": id, "conversations": [{"id", "title", "updated", "turns": [...]}]}
+# {"current": id, "conversations": [{"id", "title", "updated", "turns": [...]}]}. Changes replace lists
+# instead of editing them in place, so a render in another thread never sees a half-changed list.
+Saved = dict[str, Any]
 
 
 def new_conversation() -> dict[str, Any]:
@@ -110,15 +112,14 @@ def add_turn_to(saved: Saved, conv_id: str, entry: dict[str, Any]) -> None:
         conv["title"] = entry["question"][:60]
     conv["turns"] = [*conv["turns"], entry][-MAX_TURNS:]
     conv["updated"] = time.time()
-    saved["conversations"].sort(key=lambda c: -c["updated"])
+    saved["conversations"] = sorted(saved["conversations"], key=lambda c: -c["updated"])
 
 
 def start_new(saved: Saved) -> None:
     """Open a new chat (reusing the current one when it is still empty)."""
     if current(saved)["turns"]:
         conv = new_conversation()
-        saved["conversations"].insert(0, conv)
-        del saved["conversations"][MAX_CONVERSATIONS:]
+        saved["conversations"] = [conv, *saved["conversations"]][:MAX_CONVERSATIONS]
         saved["current"] = conv["id"]
 
 

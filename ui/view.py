@@ -66,11 +66,12 @@ def messages(live: Live, titles: dict[str, str]) -> list[dict[str, str]]:
         out.append({"role": "user", "content": safe_text(t["question"])})
         out.append({"role": "assistant", "content": answer_html(answer, titles) if answer
                     else note_html(t["note"] or "No answer.", "stopped")})
-    if live.inflight is not None and live.inflight[0] == current["id"]:
-        out.append({"role": "user", "content": safe_text(live.inflight[1])})
-        text = safe_text(live.draft) + STREAM_CURSOR if live.draft else note_html("Searching the article…", "busy")
+    inflight, draft, pending = live.inflight, live.draft, list(live.pending)  # other threads change these
+    if inflight is not None and inflight[0] == current["id"]:
+        out.append({"role": "user", "content": safe_text(inflight[1])})
+        text = safe_text(draft) + STREAM_CURSOR if draft else note_html("Searching the article…", "busy")
         out.append({"role": "assistant", "content": text})
-    for conv_id, question in live.pending:
+    for conv_id, question in pending:
         if conv_id == current["id"]:
             out.append({"role": "user", "content": safe_text(question)})
             out.append({"role": "assistant", "content": note_html("Queued: answered after the current answer.",
