@@ -60,7 +60,8 @@ def is_loopback(url: str) -> bool:
 def open_page(browser, server: str, width: int = 1366, height: int = 900, dark: bool = False):
     """A fresh browser context (own localStorage) on the chat page."""
     context = browser.new_context(viewport={"width": width, "height": height},
-                                  color_scheme="dark" if dark else "light")
+                                  color_scheme="dark" if dark else "light",
+                                  permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.external = []  # requests to other hosts than this machine
     page.on("request", lambda r: None if is_loopback(r.url) else page.external.append(r.url))
@@ -108,6 +109,9 @@ def test_follow_up_old_citations_and_reload(browser, server, tmp_path):
     ask(page, FIRST, 0)
     click_citation(page)
     screenshot(page, tmp_path, "desktop")
+    page.locator(f"{ANSWER} button.qa-copy").first.click()  # plain text with the sources, not HTML
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Kurt Campbell hosted" in copied and "\nSources:\n[1] " in copied and "<" not in copied
     ask(page, "who was he?", 1)
     second = page.locator(ANSWER).nth(1)
     assert "Not in the article" not in second.inner_text()  # answered with the history
