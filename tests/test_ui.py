@@ -269,3 +269,17 @@ def test_stop_closes_the_generation_and_drops_the_queue(pipeline):
     turns = conv.current(live.saved)["turns"]
     assert [(t["question"], t["answer"], t["note"]) for t in turns] == [(QUESTIONS[0], None, "Stopped.")]
     assert generator.closed_early and not live.lock.locked()
+
+
+def test_regenerate_and_edit_take_back_only_a_finished_last_question(pipeline):
+    from qa.ui.chat_panel import _take_last
+
+    live = ui_parts(pipeline, WordsThenWait())[2]
+    assert _take_last(live) is None  # nothing asked yet
+    for q in QUESTIONS:
+        conv.add_turn_to(live.saved, live.saved["current"], conv.turn(q, answer()))
+    live.pending.append((live.saved["current"], "another"))
+    assert _take_last(live) is None  # busy: the queue is not empty
+    live.pending.clear()
+    assert _take_last(live) == QUESTIONS[1]
+    assert [t["question"] for t in conv.current(live.saved)["turns"]] == [QUESTIONS[0]]
