@@ -131,9 +131,12 @@ def _run(ctx: Ctx, view: View, live: Live, options: dict[str, Any]) -> Iterator[
         yield view.skip()
         return
     try:
-        while live.pending:
+        while True:
             live.stop.clear()
-            conv_id, question = live.pending.popleft()
+            try:
+                conv_id, question = live.pending.popleft()
+            except IndexError:  # none left (or Stop emptied the queue meanwhile)
+                break
             yield from _answer_one(ctx, view, live, conv_id, question, options)
     finally:
         live.inflight = None
