@@ -7,8 +7,10 @@ from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
+from qa.ui import theme
 from qa.ui.api import create_api
 from qa.ui.chat_ui import build_ui
+from qa.ui.docs_assets import serve_docs_offline
 from qa.ui.render import CSS, HEAD
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -20,8 +22,9 @@ log = logging.getLogger("qa.server")
 
 def create_app(pipeline: Pipeline) -> FastAPI:
     app = create_api(pipeline)
+    serve_docs_offline(app)
     return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS, head=HEAD,
-                               theme=gr.themes.Soft())
+                               theme=theme.make_theme())
 
 
 class HeaderDeadlineProtocol(H11Protocol):
