@@ -13,6 +13,7 @@ import torch
 
 from qa.generators.lean.packing import GROUP, int4_grid
 
+ATTENTION_SCALE = 8.0
 WORDS = 1000  # whole-word tokens ("Ġword17"): most draws end a word, so streamed text arrives piece by piece
 CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
                  "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
@@ -42,6 +43,9 @@ def tiny_llama(vocab_size: int, seed: int = 0) -> Any:
                          eos_token_id=vocab_size - WORDS - 1)
     model = LlamaForCausalLM(config).eval()
     with torch.no_grad():
+        for layer in model.model.layers:  # sharper attention than the initial near-uniform one, so that
+            layer.self_attn.q_proj.weight.mul_(ATTENTION_SCALE)  # which keys are cached, and where, matters
+            layer.self_attn.k_proj.weight.mul_(ATTENTION_SCALE)
         for module in model.model.layers.modules():
             if isinstance(module, torch.nn.Linear):
                 module.weight.copy_(on_q4_grid(module.weight))
