@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the chunks' BM25 ranking.")
     paragraph_weight: float = Field(
         0.0, ge=0.0, description="Weight of the ranking of the candidates' paragraphs (dense, whole paragraph).")
+    paragraph_lexical_weight: float = Field(
+        0.0, ge=0.0, description="Weight of the BM25 ranking of whole paragraphs (candidates' paragraphs only).")
     diverse_hits: bool = Field(
         True, description="Hits come from distinct paragraphs first (none overlap); false = plain fused order.")
     ann: Literal["auto", "flat", "hnsw"] = "auto"
