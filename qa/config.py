@@ -55,11 +55,13 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever before fusion.")
-    rrf_k: int = Field(20, ge=1, description="Reciprocal rank fusion: weight / (rrf_k + rank) per ranking.")
+    rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion: weight / (rrf_k + rank) per ranking.")
     dense_weight: float = Field(0.6, ge=0.0, description="Weight of the chunks' dense (cosine) ranking.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the chunks' BM25 ranking.")
     paragraph_weight: float = Field(
         0.0, ge=0.0, description="Weight of the ranking of the candidates' paragraphs (dense, whole paragraph).")
+    paragraph_lexical_weight: float = Field(
+        1.0, ge=0.0, description="Weight of the BM25 ranking of whole paragraphs (candidates' paragraphs only).")
     diverse_hits: bool = Field(
         True, description="Hits come from distinct paragraphs first (none overlap); false = plain fused order.")
     ann: Literal["auto", "flat", "hnsw"] = "auto"
