@@ -192,6 +192,7 @@ def test_upload_listed_then_removed(browser, server, tmp_path):
     ask(page, "What do plains zebras graze on?", 0)  # searchable as soon as it is listed
     mark_id = click_citation(page)
     assert "tall grasses" in page.locator(f"mark#{mark_id}").inner_text()
+    assert in_view(page, f"mark#{mark_id}")  # the source panel switched to the uploaded document
     page.locator("#qa-doc-pick input").click()
     page.get_by_role("option", name="Zebra notes").click()
     page.locator("#qa-doc-remove").click()
