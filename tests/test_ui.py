@@ -283,3 +283,13 @@ def test_regenerate_and_edit_take_back_only_a_finished_last_question(pipeline):
     live.pending.clear()
     assert _take_last(live) == QUESTIONS[1]
     assert [t["question"] for t in conv.current(live.saved)["turns"]] == [QUESTIONS[0]]
+
+
+def test_evaluate_tab_never_reads_a_server_path(pipeline, tmp_path):
+    from qa.ui.eval_tab import evaluate_file
+
+    secret = tmp_path / "questions.jsonl"  # a valid question set, but not an upload
+    secret.write_text('{"id": "1", "question": "Who hosted a retreat in rural Virginia?", "answers": ["Campbell"]}\n')
+    for forged in (str(secret), "/etc/passwd"):
+        summary, report = evaluate_file(pipeline, forged, "extractive", 5)
+        assert summary.startswith("⚠ That is not a file uploaded") and report == ""

@@ -14,7 +14,7 @@ import gradio as gr
 from qa.ui import conversations as conv
 from qa.ui.render import generator_words, plain_text
 from qa.ui.session import MAX_PENDING, Live
-from qa.ui.view import Ctx, View, render
+from qa.ui.view import Ctx, View, render, render_draft
 
 from qa.errors import QAError
 from qa.generators import GENERATOR_NAMES
@@ -109,7 +109,7 @@ def _answer_one(ctx: Ctx, view: View, live: Live, conv_id: str, question: str,
                 break
             if event.answer is None:
                 live.draft += event.delta
-                yield render(ctx, view, live)
+                yield render_draft(ctx, view, live)
             else:
                 answer = event.answer
     except QAError as err:

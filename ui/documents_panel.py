@@ -69,7 +69,7 @@ def build_documents_panel(ctx: Ctx) -> DocumentsPanel:
                                      elem_id="qa-upload", scale=1, size="sm")
         status = gr.Markdown(elem_id="qa-upload-status")
         with gr.Row():
-            pick = gr.Dropdown([], label="Document", elem_id="qa-doc-pick", scale=3)
+            pick = gr.Dropdown([], label="Document to remove", elem_id="qa-doc-pick", scale=3)
             remove = gr.Button("Remove", elem_id="qa-doc-remove", scale=1, size="sm")
         gr.Markdown(f"txt, md, html or pdf, up to {settings.max_upload_bytes:,} bytes each. Documents for this "
                     "conversation stay in server memory only (gone after a restart); only uploaded documents "

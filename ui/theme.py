@@ -61,6 +61,8 @@ blockquote.qa-quote {{ margin: 8px 0 0; padding: 2px 10px; border-left: 3px soli
 footer a, footer button {{ color: #3f3f46 !important; }}
 .dark footer a, .dark footer button {{ color: #e4e4e7 !important; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
+  #qa-header p {{ display: none; }}
+  #qa-header h2 {{ margin-left: 28px; font-size: 1.2em; }}
   #qa-source-col {{ display: none; }}
   #qa-source-col.qa-drawer-open {{ display: flex; position: fixed; left: 0; right: 0; bottom: 0; height: 62vh;
     z-index: 1000; overflow: auto; background: var(--background-fill-primary); box-shadow: 0 -6px 24px #0006;

@@ -85,6 +85,12 @@ def docs_table(ctx: Ctx, conv_id: str) -> str:
     return table_html(ctx, conv_id)
 
 
+def render_draft(ctx: Ctx, view: View, live: Live) -> dict[Any, Any]:
+    """While an answer streams only the chat changes."""
+    titles = {d.doc_id: d.title for d in ctx.documents(conv.current(live.saved)["id"])}
+    return view.skip() | {view.chatbot: messages(live, titles), view.stop: gr.update(visible=True)}
+
+
 def render(ctx: Ctx, view: View, live: Live, announce: str | None = None) -> dict[Any, Any]:
     """Every output, from `live` (the browser storage gets a copy of its conversations)."""
     current = conv.current(live.saved)
