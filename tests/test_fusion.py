@@ -111,4 +111,4 @@ def test_paragraph_bm25_rows_are_whole_paragraphs_and_lift_their_chunks(fake_emb
         return next(h.chunk.start for h in hits if h.chunk.text == "Crowds come every winter.")
 
     assert first_crowds(0.0) > 0  # on chunks alone the other copy of the sentence wins the tie
-    assert first_crowds(1.0) == 0  # its paragraph names the festival
+    assert first_crowds(5.0) == 0  # weighed strongly, its paragraph (which names the festival) wins
