@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Generator as Generator_
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,7 +38,10 @@ MAX_K = 50
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """A text delta while generating, then one final event carrying the verified answer."""
+    """One step of an answer: `delta` is verified answer text (the deltas concatenate to the answer's
+    text); an event with neither delta nor answer means the generator is still writing (nothing is
+    shown before it is checked, but a consumer may stop here: closing the stream ends generation);
+    the last event carries the `Answer`."""
 
     delta: str = ""
     answer: Answer | None = None
@@ -201,7 +205,7 @@ class Pipeline:
         elif generator.name == "extractive" or plan.summary or plan.multi_part:
             answer = evidence_answer(base, plan, self.embedder, options)
         else:
-            draft = self._generate(generator, question, plan.hits, history, settings)
+            draft = yield from self._generate(generator, question, plan.hits, history, settings)
             answer = (verified_answer(replace(base, draft=draft), draft, plan, self.embedder, options)
                       or replace(evidence_answer(replace(base, draft=draft), plan, self.embedder, options),
                                  fallback=True))
@@ -226,10 +230,16 @@ class Pipeline:
 
     @staticmethod
     def _generate(generator: Generator, question: str, hits: Sequence[Hit], history: Sequence[Turn],
-                  settings: Settings) -> str:
+                  settings: Settings) -> Generator_[StreamEvent, None, str]:
+        """The generator's draft; an empty event per piece it writes, so that a consumer who leaves
+        (closes the stream) stops generation at the next token instead of after the whole draft."""
         request = GenerationRequest(question, tuple(hits), build_messages(question, hits, history),
                                     settings.max_new_tokens, settings.temperature)
-        return "".join(generator.stream(request)).strip()
+        pieces = []
+        for piece in generator.stream(request):
+            pieces.append(piece)
+            yield StreamEvent()
+        return "".join(pieces).strip()
 
     @staticmethod
     def _check_text(text: str, settings: Settings, what: str) -> str:

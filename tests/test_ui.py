@@ -208,9 +208,10 @@ def test_answer_json_shape_is_what_the_browser_keeps():
 
 
 class WordsThenWait(ScriptedGenerator):
-    """Writes sentence after sentence (registered under a configured name); records an early close."""
+    """Writes sentence after sentence as a model would (the pipeline answers the "extractive" name from
+    the evidence without calling a generator); records an early close."""
 
-    name = "extractive"
+    name = "transformers"
 
     def __init__(self) -> None:
         super().__init__(" ".join(["Kurt Campbell hosted a retreat in rural Virginia [1]."] * 12))
@@ -230,7 +231,7 @@ def ui_parts(pipeline, generator):
 
     from qa.pipeline import Pipeline
 
-    p = Pipeline(pipeline.settings, pipeline.embedder, pipeline.store, generators={"extractive": generator})
+    p = Pipeline(pipeline.settings, pipeline.embedder, pipeline.store, generators={"transformers": generator})
     with gr.Blocks():
         view = View(gr.Chatbot(), gr.HTML(), gr.HTML(), gr.BrowserState(), gr.Radio(), gr.Button(), gr.HTML(),
                     gr.HTML(), gr.Dropdown())
@@ -247,7 +248,7 @@ def test_queued_questions_are_shown_then_answered_in_order(pipeline):
     ctx, view, live = ui_parts(pipeline, WordsThenWait())
     live.pending.extend((live.saved["current"], q) for q in QUESTIONS)
     shown_queued = False
-    for out in _run(ctx, view, live, {"generator": "extractive"}):
+    for out in _run(ctx, view, live, {"generator": "transformers"}):
         messages = out[view.chatbot]
         if live.inflight and live.inflight[1] == QUESTIONS[0] and isinstance(messages, list):
             shown_queued |= "Queued" in messages[-1]["content"]
@@ -262,8 +263,8 @@ def test_stop_closes_the_generation_and_drops_the_queue(pipeline):
     generator = WordsThenWait()
     ctx, view, live = ui_parts(pipeline, generator)
     live.pending.extend((live.saved["current"], q) for q in QUESTIONS)
-    for _ in _run(ctx, view, live, {"generator": "extractive"}):
-        if live.draft and not live.stop.is_set():  # what the Stop button does, as the first words show
+    for _ in _run(ctx, view, live, {"generator": "transformers"}):
+        if (live.draft or live.writing) and not live.stop.is_set():  # the Stop button, as the model writes
             live.pending.clear()
             live.stop.set()
     turns = conv.current(live.saved)["turns"]

@@ -34,13 +34,13 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def native_events(events: Iterator[StreamEvent]) -> Iterator[str]:
+def native_events(events: Iterator[StreamEvent]) -> Iterator[str | None]:
     """`token`... while the draft is written, then `citations` and `answer`; an error after the first
     event arrives as an `error` event (the status line has gone out by then)."""
     try:
         for event in events:
-            if event.answer is None:
-                yield sse("token", {"text": event.delta})
+            if event.answer is None:  # an empty step (the draft is still being written) sends nothing
+                yield sse("token", {"text": event.delta}) if event.delta else None
             else:
                 yield sse("citations", [citation_json(c) for c in event.answer.citations])
                 yield sse("answer", answer_json(event.answer))

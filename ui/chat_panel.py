@@ -95,7 +95,7 @@ def _answer_one(ctx: Ctx, view: View, live: Live, conv_id: str, question: str,
     target = next((c for c in live.saved["conversations"] if c["id"] == conv_id), None)
     if target is None:
         return
-    live.inflight, live.draft = (conv_id, question), ""
+    live.inflight, live.draft, live.writing = (conv_id, question), "", False
     with live.indexing:  # an upload in progress finishes first, so its documents are searched
         pass
     answer: Answer | None = None
@@ -107,8 +107,11 @@ def _answer_one(ctx: Ctx, view: View, live: Live, conv_id: str, question: str,
             if live.stop.is_set():
                 note = "Stopped."
                 break
-            if event.answer is None:
+            if event.answer is None and event.delta:
                 live.draft += event.delta
+                yield render_draft(ctx, view, live)
+            elif event.answer is None and not live.writing:  # the model writes; its text is shown once checked
+                live.writing = True
                 yield render_draft(ctx, view, live)
             else:
                 answer = event.answer
@@ -119,7 +122,7 @@ def _answer_one(ctx: Ctx, view: View, live: Live, conv_id: str, question: str,
     if answer is None and not note:
         note = "Stopped."
     live.hits = answer.hits if answer else live.hits
-    live.inflight, live.draft = None, ""
+    live.inflight, live.draft, live.writing = None, "", False
     conv.add_turn_to(live.saved, conv_id, conv.turn(question, answer, note))
     titles = {d.doc_id: d.title for d in ctx.documents(conv_id)}
     yield render(ctx, view, live, announce=plain_text(answer, titles) if answer else note)

@@ -29,6 +29,7 @@ class Live:
     pending: deque[tuple[str, str]] = field(default_factory=deque)  # (conversation id, question)
     inflight: tuple[str, str] | None = None
     draft: str = ""
+    writing: bool = False  # the generator is writing a draft that is shown only once verified
     hits: tuple[Hit, ...] = ()
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
