@@ -69,9 +69,12 @@ def messages(live: Live, titles: dict[str, str]) -> list[dict[str, str]]:
     inflight, draft, pending = live.inflight, live.draft, list(live.pending)  # other threads change these
     if inflight is not None and inflight[0] == current["id"]:
         out.append({"role": "user", "content": safe_text(inflight[1])})
-        waiting = ("Writing the answer, then checking it against the article…" if live.writing
-                   else "Searching the article…")
-        text = safe_text(draft) + STREAM_CURSOR if draft else note_html(waiting, "busy") + STREAM_CURSOR
+        if draft:
+            text = safe_text(draft) + STREAM_CURSOR
+        elif live.writing:  # the model's draft is shown only once it is checked
+            text = note_html("Writing the answer, then checking it against the article…", "busy") + STREAM_CURSOR
+        else:
+            text = note_html("Searching the article…", "busy")
         out.append({"role": "assistant", "content": text})
     for conv_id, question in pending:
         if conv_id == current["id"]:
