@@ -1,13 +1,18 @@
-"""Writes qa/data/questions.jsonl: the hand-written question set about the default article.
+"""Writes the hand-written question sets about the default article: qa/data/questions.jsonl (all rows,
+the Evaluate tab's default) and its two halves qa/data/eval/article-dev.jsonl (tune here) and
+article-test.jsonl (report only).
 
-Each row: id, type, question, answers (acceptable short answers; [] = the article does not say),
-evidence (an exact quote of the source sentence), optional history. Run it after editing the list;
-it refuses to write a row whose evidence is not an exact substring of the article.
+Each row: id, type, split, question, answers (acceptable short answers; [] = the article does not say),
+evidence (an exact quote of the source sentence), optional history, key_sentences (open questions:
+exact quotes a complete answer cites) and parts (multi-part: which parts the article answers). Rows
+alternate dev/test within each type. Run it after editing the lists; it refuses to write a row whose
+evidence or key sentence is not an exact substring of the article.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +182,22 @@ FOLLOW_UPS = [
 ]
 
 
+def extra_rows() -> list[dict]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from article_sets import ADVERSARIAL, MULTI, OPEN
+
+    out = [{"id": f"o{i:02d}", "type": "open", "question": q, "answers": [], "evidence": None,
+            "key_sentences": keys} for i, (q, keys) in enumerate(OPEN, start=1)]
+    for row in out:
+        row["answers"] = [row["key_sentences"][0]]
+        row["evidence"] = row["key_sentences"][0]
+    out += [{"id": f"a{i:02d}", "type": "adversarial", "question": q, "answers": [], "evidence": None}
+            for i, q in enumerate(ADVERSARIAL, start=1)]
+    out += [{"id": f"m{i:02d}", "type": "multi-part", "question": q, "answers": ["(multi-part)"] if any(parts) else [],
+             "evidence": None, "parts": parts} for i, (q, parts) in enumerate(MULTI, start=1)]
+    return out
+
+
 def rows() -> list[dict]:
     out = []
     for i, (kind, question, answers, evidence) in enumerate(Q, start=1):
@@ -185,15 +206,30 @@ def rows() -> list[dict]:
     for i, (first, question, answers, evidence) in enumerate(FOLLOW_UPS, start=1):
         out.append({"id": f"f{i:02d}", "type": "follow-up", "question": question, "answers": answers,
                     "evidence": evidence, "history": [{"role": "user", "content": first}]})
+    out += extra_rows()
+    seen: dict[str, int] = {}
+    for row in out:  # alternate dev/test within each type
+        n = seen[row["type"]] = seen.get(row["type"], -1) + 1
+        row["split"] = "dev" if n % 2 == 0 else "test"
     for row in out:
+        for key in row.get("key_sentences", []):
+            assert key in ARTICLE, f"{row['id']}: key sentence is not an exact quote: {key!r}"
         ev = row["evidence"]
         assert ev is None or ev in ARTICLE, f"{row['id']}: evidence is not an exact quote: {ev!r}"
         assert ev is None or any(a in ev or a in ARTICLE for a in row["answers"]), row["id"]
+        row.setdefault("key_sentences", [])
     return out
 
 
+def write(path: Path, data: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data), encoding="utf-8")
+    print(f"wrote {len(data)} questions to {path}")
+
+
 if __name__ == "__main__":
-    target = Path(__file__).resolve().parent.parent / "qa" / "data" / "questions.jsonl"
+    data_dir = Path(__file__).resolve().parent.parent / "qa" / "data"
     data = rows()
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data), encoding="utf-8")
-    print(f"wrote {len(data)} questions to {target}")
+    write(data_dir / "questions.jsonl", data)
+    for split in ("dev", "test"):
+        write(data_dir / "eval" / f"article-{split}.jsonl", [r for r in data if r["split"] == split])

@@ -1,7 +1,10 @@
 """Bounded load test on loopback (not a timed test): N concurrent clients mixing /v1/search and
 /v1/ask for a fixed time, then report throughput, latency percentiles and errors.
 
-    .venv/bin/python eval/load.py --generator extractive [--clients 32] [--seconds 60]
+    .venv/bin/python eval/load.py --generator extractive [--clients 32] [--seconds 60] [--abandon 0.3]
+
+`--abandon F` turns a fraction F of the asks into abandoned streams: the client opens /v1/ask/stream,
+reads the first event and hangs up (the server must stop that generation and keep answering others).
 
 It starts its own `qa serve` on a free loopback port (or uses --url, which must be a loopback
 address), stops issuing requests after --seconds, waits for requests in flight, and stops.
@@ -13,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -50,23 +54,40 @@ def start_server(generator: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("server did not become ready")
 
 
-async def client(base: str, generator: str, deadline: float, worker: int, log: list, counter: list) -> None:
+async def client(base: str, generator: str, deadline: float, worker: int, log: list, counter: list,
+                 abandon: float = 0.0) -> None:
+    rng = random.Random(worker)
     async with httpx.AsyncClient(base_url=base, timeout=900) as http:
         i = worker
         while time.perf_counter() < deadline and counter[0] < MAX_REQUESTS:
             counter[0] += 1
             question = QUESTIONS[i % len(QUESTIONS)]
             kind = "ask" if i % 2 else "search"
-            body = {"question": question, "generator": generator} if kind == "ask" else {"query": question}
+            if kind == "ask" and rng.random() < abandon:
+                kind = "abandon"
+            body = {"question": question, "generator": generator} if kind != "search" else {"query": question}
             started = time.perf_counter()
             try:
-                response = await http.post(f"/v1/{kind}", json=body)
-                ok = response.status_code == 200 and bool(response.json() is not None)
-                status = response.status_code
+                if kind == "abandon":
+                    status = await abandon_stream(http, body)
+                    ok = status == 200
+                else:
+                    response = await http.post(f"/v1/{kind}", json=body)
+                    ok = response.status_code == 200 and bool(response.json() is not None)
+                    status = response.status_code
             except httpx.HTTPError as err:
                 ok, status = False, type(err).__name__
             log.append({"kind": kind, "ok": ok, "status": status, "ms": (time.perf_counter() - started) * 1000})
             i += 1
+
+
+async def abandon_stream(http: httpx.AsyncClient, body: dict) -> int:
+    """Open a streamed answer, read its first event, hang up."""
+    async with http.stream("POST", "/v1/ask/stream", json=body) as response:
+        async for line in response.aiter_lines():
+            if line.startswith("event: "):
+                break
+        return response.status_code
 
 
 def percentiles(values: list[float]) -> dict:
@@ -77,14 +98,17 @@ def percentiles(values: list[float]) -> dict:
     return {"p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
 
 
-async def run(base: str, generator: str, clients: int, seconds: float) -> dict:
+async def run(base: str, generator: str, clients: int, seconds: float, abandon: float = 0.0) -> dict:
     log: list = []
     started = time.perf_counter()
-    await asyncio.gather(*(client(base, generator, started + seconds, w, log, [0]) for w in range(clients)))
+    counter = [0]
+    await asyncio.gather(*(client(base, generator, started + seconds, w, log, counter, abandon)
+                           for w in range(clients)))
     elapsed = time.perf_counter() - started
-    summary = {"generator": generator, "clients": clients, "seconds": round(elapsed, 1), "requests": len(log),
+    summary = {"generator": generator, "clients": clients, "abandon": abandon, "seconds": round(elapsed, 1),
+               "load_before": round(os.getloadavg()[0], 2), "requests": len(log),
                "errors": sum(not r["ok"] for r in log), "throughput_rps": round(len(log) / elapsed, 2)}
-    for kind in ("search", "ask"):
+    for kind in ("search", "ask", "abandon"):
         rows = [r for r in log if r["kind"] == kind]
         summary[kind] = {"requests": len(rows), "errors": sum(not r["ok"] for r in rows),
                          **percentiles([r["ms"] for r in rows if r["ok"]])}
@@ -97,6 +121,7 @@ def main() -> None:
     parser.add_argument("--generator", default="extractive")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--abandon", type=float, default=0.0, help="fraction of asks abandoned after one event")
     parser.add_argument("--url", help="an already running server on loopback")
     args = parser.parse_args()
     proc = None
@@ -108,12 +133,14 @@ def main() -> None:
     else:
         proc, base = start_server(args.generator)
     try:
-        summary = asyncio.run(run(base, args.generator, args.clients, args.seconds))
+        summary = asyncio.run(run(base, args.generator, args.clients, args.seconds, args.abandon))
     finally:
         if proc:
             proc.terminate()
             proc.wait(timeout=60)
-    out = ROOT / "eval/runs" / f"load-{args.generator}.json"
+    summary["load_after"] = round(os.getloadavg()[0], 2)  # the machine may be shared: say how busy it was
+    suffix = f"-abandon{args.abandon:g}" if args.abandon else ""
+    out = ROOT / "eval/runs" / f"load-{args.generator}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))

@@ -44,10 +44,14 @@ CACHE = ROOT / "eval/runs/tune-cache"
 class Precomputed:
     """The real model's vectors for a fixed set of questions, computed once in bulk."""
 
-    def __init__(self, embedder: SentenceTransformerEmbedder, texts: Sequence[str]) -> None:
+    def __init__(self, embedder: SentenceTransformerEmbedder, texts: Sequence[str], cache: Path) -> None:
         self.model_id, self.dimension = embedder.model_id, embedder.dimension
         unique = list(dict.fromkeys(texts))
-        self._vectors = dict(zip(unique, embedder.encode(unique, show_progress=True), strict=True))
+        saved = np.load(cache) if cache.is_file() else None
+        fresh = saved is None or len(saved) != len(unique)
+        vectors = embedder.encode(unique, show_progress=True) if fresh else saved
+        np.save(cache, vectors)
+        self._vectors = dict(zip(unique, vectors, strict=True))
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         return np.stack([self._vectors[t] for t in texts])
@@ -66,7 +70,7 @@ def load_tuning_set(squad: Path, settings: Settings):  # type: ignore[no-untyped
             stores[doc_id] = IndexStore.build([data.documents[doc_id]], embedder, chunking_options(settings))
             stores[doc_id].save(folder)
     items = [i for i in data.items if i.doc_id in stores]
-    return data, stores, items, Precomputed(embedder, [i.question for i in items])
+    return data, stores, items, Precomputed(embedder, [i.question for i in items], CACHE / "questions.npy")
 
 
 def evaluate(options: FusionOptions, data, stores, items, embedder, k: int = 5) -> dict:  # type: ignore[no-untyped-def]

@@ -29,13 +29,14 @@ class FusionOptions:
     dense_weight: float = _default("dense_weight")
     lexical_weight: float = _default("lexical_weight")
     paragraph_weight: float = _default("paragraph_weight")
+    paragraph_lexical_weight: float = _default("paragraph_lexical_weight")
     diverse: bool = _default("diverse_hits")
 
     @classmethod
     def from_settings(cls, settings: Settings, k: int = 0) -> FusionOptions:
         """The settings' fusion options, with at least `k` candidates per retriever."""
         return cls(max(settings.candidates, k), settings.rrf_k, settings.dense_weight, settings.lexical_weight,
-                   settings.paragraph_weight, settings.diverse_hits)
+                   settings.paragraph_weight, settings.paragraph_lexical_weight, settings.diverse_hits)
 
 
 FUSION_FIELDS = tuple(f.name for f in fields(FusionOptions))
@@ -76,18 +77,24 @@ class HybridRetriever:
         lexical = self.store.lexical.search(query, opts.candidates)
         rankings = {"dense": [r for r, _ in dense], "bm25": [r for r, _ in lexical]}
         weights = {"dense": opts.dense_weight, "bm25": opts.lexical_weight}
-        if opts.paragraph_weight > 0 or opts.diverse:
-            paras = paragraph_map(self.store)
+        paras = paragraph_map(self.store)
+        candidates = dict.fromkeys(rankings["dense"] + rankings["bm25"])
         if opts.paragraph_weight > 0:
-            rankings["paragraph"] = self._paragraph_ranking(qvec, dict.fromkeys(rankings["dense"] + rankings["bm25"]))
+            rankings["paragraph"] = self._paragraph_ranking(qvec, candidates)
             weights["paragraph"] = opts.paragraph_weight
+        if opts.paragraph_lexical_weight > 0:
+            found = paras.lexical(self.store).search(query, opts.candidates)
+            rank = {p: i for i, (p, _) in enumerate(found, start=1)}
+            rankings["paragraph_bm25"] = {r: rank[int(paras.para[r])] for r in candidates
+                                          if int(paras.para[r]) in rank}
+            weights["paragraph_bm25"] = opts.paragraph_lexical_weight
         fused = reciprocal_rank_fusion(rankings, weights, opts.rrf_k)
         groups = _spread(fused, paras.para, self.store.chunks, k) if opts.diverse else [[f] for f in fused[:k]]
         bm25_scores = dict(lexical)
         hits = []
         for rank, group in enumerate(groups, start=1):
             rows = [row for row, _, _ in group]
-            names = tuple(dict.fromkeys(n for _, _, found in group for n in found if n != "paragraph"))
+            names = tuple(dict.fromkeys(n for _, _, found in group for n in found if not n.startswith("paragraph")))
             lexical_scores = [bm25_scores[r] for r in rows if r in bm25_scores]
             hits.append(Hit(chunk=_merged([self.store.chunks[r] for r in rows], self.store),
                             score=group[0][1], rank=rank, retrievers=names or ("paragraph",),

@@ -5,19 +5,27 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
+import unicodedata
 from pathlib import Path
 
+from qa.config import Settings
 from qa.errors import DocumentError
 from qa.types import Document
+
+MAX_PDF_PAGES: int = Settings.model_fields["max_pdf_pages"].default
+MAX_EXTRACT_SECONDS: float = Settings.model_fields["max_extract_seconds"].default
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
                       ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def slugify(name: str) -> str:
-    """A lowercase id made of letters, digits and dashes (never empty)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:80] or "document"
+    """A lowercase id made of letters (any script), digits and dashes; a name with none of those gets a
+    short hash of itself, so different names never share an id by accident."""
+    name = unicodedata.normalize("NFC", name)
+    slug = re.sub(r"[\W_]+", "-", name.lower()).strip("-")
+    return slug[:80] or "document-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def load_path(path: Path) -> Document:
@@ -27,15 +35,18 @@ def load_path(path: Path) -> Document:
     return load_bytes(path.name, path.read_bytes(), source=str(path))
 
 
-def load_bytes(filename: str, data: bytes, source: str = "") -> Document:
-    """Parse an uploaded or read file by its extension; the id comes from the file name."""
+def load_bytes(filename: str, data: bytes, source: str = "", max_pdf_pages: int = MAX_PDF_PAGES,
+               max_seconds: float = MAX_EXTRACT_SECONDS) -> Document:
+    """Parse an uploaded or read file by its extension; the id comes from the file name.
+
+    PDFs over `max_pdf_pages` pages, or whose text takes over `max_seconds` to extract, are refused."""
     suffix = Path(filename).suffix.lower()
     kind = SUPPORTED_SUFFIXES.get(suffix)
     if kind is None:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise DocumentError(f"{filename}: unsupported file type '{suffix or '(none)'}'; use {allowed}.")
     if kind == "pdf":
-        text = _pdf_text(filename, data)
+        text = _pdf_text(filename, data, max_pdf_pages, max_seconds)
     else:
         text = _decode(filename, data)
         if kind == "html":
@@ -79,14 +90,26 @@ def _html_text(html: str) -> str:
     return "\n\n".join(([title] if title else []) + blocks)
 
 
-def _pdf_text(filename: str, data: bytes) -> str:
+def _pdf_text(filename: str, data: bytes, max_pages: int, max_seconds: float) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
+    deadline = time.monotonic() + max_seconds
+    pages = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as err:
+        if len(reader.pages) > max_pages:
+            raise DocumentError(f"{filename}: {len(reader.pages)} pages; the limit is {max_pages}.")
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if time.monotonic() > deadline:
+                raise DocumentError(f"{filename}: extracting its text takes over {max_seconds:g} s; "
+                                    "split the PDF or convert it to text first.")
+    except DocumentError:
+        raise
+    except LimitReachedError:
+        raise DocumentError(f"{filename}: this PDF expands past the decompression limit.") from None
+    except Exception as err:  # pypdf raises many kinds on damaged files; all mean the same to a user
         raise DocumentError(f"{filename}: cannot read this PDF ({type(err).__name__}).") from None
     return "\n\n".join(p.strip() for p in pages if p.strip())
 

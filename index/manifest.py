@@ -29,6 +29,21 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
-        data: dict[str, Any] = json.loads(text)
+        """Parse and check the shape; any damage raises ValueError (the loader names the fix)."""
+        data: Any = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("the manifest is not a JSON object")
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        manifest = cls(**{k: v for k, v in data.items() if k in known})
+        for name, kind in _SHAPE.items():
+            value = getattr(manifest, name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"manifest field '{name}' is {type(value).__name__}, not {kind.__name__}")
+        for name in ("documents", "files", "chunking"):
+            if not all(isinstance(k, str) and isinstance(v, str | int) for k, v in getattr(manifest, name).items()):
+                raise ValueError(f"manifest field '{name}' holds wrong entries")
+        return manifest
+
+
+_SHAPE: dict[str, type] = {"embed_model": str, "dimension": int, "chunking": dict, "ann": str, "documents": dict,
+                           "num_chunks": int, "files": dict, "format_version": int}

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from qa.index.lexical import LexicalIndex
 from qa.index.sentences import _PARAGRAPH_BREAK
 from qa.index.store import IndexStore
 
@@ -22,6 +23,18 @@ class ParagraphMap:
     para: np.ndarray
     first: np.ndarray
     last: np.ndarray
+    _lexical: list[LexicalIndex] = field(default_factory=list, repr=False, compare=False)
+
+    def lexical(self, store: IndexStore) -> LexicalIndex:
+        """BM25 over whole paragraphs (row i = paragraph i) of `store` (the one mapped), built on first use."""
+        with _LOCK:
+            if not self._lexical:
+                heads = np.flatnonzero(np.r_[True, self.para[1:] != self.para[:-1]]) if len(self.para) else []
+                chunks = store.chunks
+                texts = [store.documents[chunks[a].doc_id].text[chunks[a].start:chunks[b - 1].end]
+                         for a, b in ((int(h), int(self.last[h])) for h in heads)]
+                self._lexical.append(LexicalIndex.build(texts))
+            return self._lexical[0]
 
 
 _MAPS: dict[int, ParagraphMap] = {}

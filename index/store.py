@@ -20,7 +20,7 @@ from qa.index.storage import current_version, file_sha256, write_version
 from tqdm.auto import tqdm
 
 from qa import __version__
-from qa.errors import IndexCorruptError, IndexNotFoundError, NotFoundError
+from qa.errors import ConflictError, IndexCorruptError, IndexNotFoundError, InvalidInputError, NotFoundError
 from qa.protocols import Embedder
 from qa.types import Chunk, Document, Span
 
@@ -37,6 +37,7 @@ class IndexStore:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    version: str = ""  # the on-disk version folder it was loaded from ("" when built in memory)
 
     # ----- building and changing -------------------------------------------------------------
     @classmethod
@@ -55,10 +56,12 @@ class IndexStore:
         self.check_embedder(embedder)
         ids = [d.doc_id for d in docs]
         if len(set(ids)) != len(ids):
-            raise IndexCorruptError("Two documents have the same id; rename one of the files.")
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise InvalidInputError(f"Two of the documents get the same id '{twice}'; rename one of the files.")
         clash = [i for i in ids if i in self.documents]
         if clash and not replace:
-            raise IndexCorruptError(f"Document '{clash[0]}' is already in the index.")
+            raise ConflictError(f"A document with id '{clash[0]}' is already in the index; remove it first or "
+                                "ask explicitly to replace it.")
         base = self.without(clash) if clash else self
         chunking = ChunkingOptions(**base.manifest.chunking)
         progress = tqdm(docs, desc="Chunking", unit="doc", disable=len(docs) < 50, leave=False)
@@ -139,7 +142,10 @@ class IndexStore:
     @classmethod
     def load(cls, root: Path) -> IndexStore:
         """Load and verify the current version; every failure names the fix."""
-        folder = current_version(root)
+        try:
+            folder = current_version(root)
+        except IndexCorruptError as err:
+            raise IndexCorruptError(f"{err.message} {REBUILD_HINT}") from None
         if folder is None:
             raise IndexNotFoundError(f"No index found at '{root}'. {REBUILD_HINT}")
         try:
@@ -149,6 +155,8 @@ class IndexStore:
         if manifest.format_version != FORMAT_VERSION:
             raise IndexCorruptError(f"The index at '{root}' has format {manifest.format_version}, "
                                     f"this version reads {FORMAT_VERSION}. {REBUILD_HINT}")
+        if not manifest.files:
+            raise IndexCorruptError(f"The index at '{root}' is corrupt (its manifest lists no files). {REBUILD_HINT}")
         for name, digest in manifest.files.items():
             path = folder / name
             if not path.is_file() or file_sha256(path) != digest:
@@ -156,7 +164,7 @@ class IndexStore:
                                         f"changed). {REBUILD_HINT}")
         try:
             return cls._read(folder, manifest)
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
+        except Exception as err:  # any damage (numpy, faiss, bm25s, json errors) means the same fix
             raise IndexCorruptError(f"The index at '{root}' is corrupt ({type(err).__name__}). "
                                     f"{REBUILD_HINT}") from None
 
@@ -181,4 +189,4 @@ class IndexStore:
         if dense.index.ntotal != len(chunks):
             raise ValueError("FAISS index size does not match the chunks")
         return cls(manifest, documents, tuple(chunks), vectors, dense,
-                   LexicalIndex.load(folder / "bm25", len(chunks)))
+                   LexicalIndex.load(folder / "bm25", len(chunks)), version=folder.name)

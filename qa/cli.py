@@ -12,6 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qa.config import Settings, load_settings
@@ -61,12 +62,13 @@ def index_build(
 
 
 @index_app.command("add")
-def index_add(paths: list[Path], index: IndexOpt = None) -> None:
-    """Add (or replace) documents without re-embedding the rest."""
+def index_add(paths: list[Path], index: IndexOpt = None,
+              replace: Annotated[bool, typer.Option(help="Replace documents that have the same id.")] = False) -> None:
+    """Add documents without re-embedding the rest (one with an id already indexed needs --replace)."""
     from qa.index.ingest import load_path
 
     pipeline = _pipeline(_settings(index))
-    store = pipeline.add_documents([load_path(p) for p in paths])
+    store = pipeline.add_documents([load_path(p) for p in paths], replace=replace)
     err.print(f"[green]Index now holds {len(store.documents)} document(s), {len(store.chunks)} chunks.[/green]")
 
 
@@ -234,14 +236,19 @@ def tune_openmp() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: QAError becomes a one-line message and exit code 2."""
+    """Console-script entry point: QAError (and a disk that is full or read-only) becomes a one-line message
+    and exit code 2."""
     tune_openmp()
     logging.basicConfig(level=os.environ.get("QA_LOG_LEVEL", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app()
     except QAError as error:
-        err.print(f"[red]Error:[/red] {error.message}", highlight=False)
+        err.print(f"[red]Error:[/red] {error.message}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except OSError as error:  # e.g. disk full or read-only outside the index (caches, output files)
+        where = f" ({error.filename})" if error.filename else ""
+        err.print("[red]Error:[/red] " + escape(f"{error.strerror or error}{where}"), highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

@@ -8,18 +8,15 @@ from collections.abc import Sequence
 from qa.citations import with_markers
 from qa.evidence import Evidence
 from qa.grounding import Claim
-from qa.text import content_terms, coverage, fold, key_facts
+from qa.options import DEFAULTS
+from qa.text import contains_token, content_terms, coverage, fold, key_facts
 from qa.types import Citation, StatementKind
 
 Draft = tuple[str, StatementKind, tuple[Citation, ...]]
 
-# A quote adds nothing when the claims already repeat this share of its content words.
-QUOTE_REDUNDANT = 0.8
-
 
 def _facts_in_one_sentence(claim: Claim, citation: Citation) -> bool:
-    sentence = fold(citation.quote)
-    return all(fold(f) in sentence for f in key_facts(claim.text))
+    return all(contains_token(citation.quote, f) for f in key_facts(claim.text))
 
 
 def on_topic_claims(claims: Sequence[Claim], ranked: Sequence[Evidence], relevant: int) -> list[Claim]:
@@ -55,7 +52,8 @@ def as_quotes(claims: Sequence[Claim]) -> list[Draft]:
     return [(c.text, "quote", c.citations) for c in claims]
 
 
-def compose(claims: Sequence[Claim], quotes: Sequence[Citation]) -> list[Draft]:
+def compose(claims: Sequence[Claim], quotes: Sequence[Citation],
+            redundant: float = DEFAULTS.quote_redundant) -> list[Draft]:
     """The claims, then the sentences that best answer the question quoted word for word, leaving out
     any the claims already say. A claim that is its cited sentence word for word is itself a quote."""
     drafts: list[Draft] = []
@@ -64,5 +62,5 @@ def compose(claims: Sequence[Claim], quotes: Sequence[Citation]) -> list[Draft]:
         drafts.append((c.text, "quote" if verbatim_copy else "claim", c.citations))
     said = " ".join(c.text for c in claims)
     drafts += [(q.quote.strip(), "quote", (q,)) for q in quotes
-               if coverage(content_terms(q.quote), said) < QUOTE_REDUNDANT]
+               if coverage(content_terms(q.quote), said) < redundant]
     return drafts

@@ -55,11 +55,13 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever before fusion.")
-    rrf_k: int = Field(20, ge=1, description="Reciprocal rank fusion: weight / (rrf_k + rank) per ranking.")
+    rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion: weight / (rrf_k + rank) per ranking.")
     dense_weight: float = Field(0.6, ge=0.0, description="Weight of the chunks' dense (cosine) ranking.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the chunks' BM25 ranking.")
     paragraph_weight: float = Field(
         0.0, ge=0.0, description="Weight of the ranking of the candidates' paragraphs (dense, whole paragraph).")
+    paragraph_lexical_weight: float = Field(
+        1.0, ge=0.0, description="Weight of the BM25 ranking of whole paragraphs (candidates' paragraphs only).")
     diverse_hits: bool = Field(
         True, description="Hits come from distinct paragraphs first (none overlap); false = plain fused order.")
     ann: Literal["auto", "flat", "hnsw"] = "auto"
@@ -82,6 +84,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_upload_bytes: int = Field(10_000_000, ge=1024)
     session_uploads: bool = Field(False, description="UI uploads go to a per-session index.")
+    ui_uploads: bool = Field(True, description="The UI may add or remove documents; false turns that off.")
+    header_timeout_s: float = Field(10.0, gt=0, description="A client must send its request headers within this.")
+    body_timeout_s: float = Field(60.0, gt=0, description="A client must send its whole request body within this.")
+    shutdown_timeout_s: int = Field(3, ge=0, description="On SIGTERM, requests still running after this are cut.")
+    max_pdf_pages: int = Field(1000, ge=1, description="PDFs with more pages are refused (415).")
+    max_extract_seconds: float = Field(30.0, gt=0, description="Text extraction of one upload may take this long.")
 
     def override(self, **changes: Any) -> Settings:
         """Return a validated copy with `changes` applied (None values are ignored)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
@@ -15,6 +16,26 @@ from qa.errors import ModelError
 from qa.models import resolve_embed_model
 
 log = logging.getLogger(__name__)
+# A question (or a few short texts) is embedded on one core: its matrices are too small to gain from a
+# second thread, and OpenMP's hand-over between two threads costs more than the work once the CPUs are
+# busy (README, "Speed and memory"). Bigger batches use every thread.
+ONE_THREAD_MAX_TEXTS = 8
+
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """torch on one thread for the block, then back; only ever used on the compute thread, the one
+    thread that runs torch work, so no other computation sees the change. Costs about 30 µs."""
+    import torch
+
+    threads = torch.get_num_threads()
+    if threads > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if threads > 1:
+            torch.set_num_threads(threads)
 
 
 class SentenceTransformerEmbedder:
@@ -71,8 +92,9 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(np.stack([found[t] for t in texts]), dtype=np.float32)
 
     def _encode_now(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=show_progress)
+        with _one_torch_thread() if len(texts) <= ONE_THREAD_MAX_TEXTS else nullcontext():
+            vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=show_progress)
         return np.asarray(vectors, dtype=np.float32)
 
     def _encode_with_others(self, texts: list[str]) -> np.ndarray:
@@ -92,9 +114,12 @@ class SentenceTransformerEmbedder:
         union = list(dict.fromkeys(t for texts, _ in batch for t in texts))
         try:
             vectors = dict(zip(union, self._encode_now(union), strict=True))
-        except BaseException as err:  # each waiting caller gets the error
-            for _, waiting in batch:
-                waiting.set_exception(err)
+        except Exception:  # one caller's bad text must not fail the others: encode each caller alone
+            for texts, waiting in batch:
+                try:
+                    waiting.set_result(self._encode_now(texts))
+                except BaseException as err:
+                    waiting.set_exception(err)
             return
         for texts, waiting in batch:
             waiting.set_result(np.stack([vectors[t] for t in texts]))

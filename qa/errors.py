@@ -16,6 +16,44 @@ class InvalidInputError(QAError):
     """The request itself is wrong: empty question, too long, bad parameter."""
 
 
+class AuthenticationError(QAError):
+    """A request without the configured API key (or with a wrong one)."""
+
+    status_code = 401
+    kind = "authentication_error"
+
+
+class MethodNotAllowedError(QAError):
+    """A known route called with a method it does not take; `allowed` lists the ones it takes."""
+
+    status_code = 405
+
+    def __init__(self, message: str, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.headers = {"allow": ", ".join(allowed)} if allowed else {}
+
+
+class RequestTimeoutError(QAError):
+    """The client sent its request too slowly."""
+
+    status_code = 408
+    kind = "request_timeout"
+
+
+class RequestTooLargeError(QAError):
+    """A request body or an upload over its size limit."""
+
+    status_code = 413
+    kind = "request_too_large"
+
+
+class ConflictError(QAError):
+    """The change would silently replace something (a document with the same id, say)."""
+
+    status_code = 409
+    kind = "conflict"
+
+
 class DocumentError(QAError):
     """A document cannot be read: wrong type, undecodable, binary, too large."""
 
@@ -35,6 +73,14 @@ class IndexCorruptError(QAError):
 
     status_code = 503
     kind = "index_error"
+
+
+class IndexWriteError(QAError):
+    """The index cannot be written (disk full, read-only folder, another writer holding the lock too long);
+    the previous version stays in place."""
+
+    status_code = 503
+    kind = "index_write_error"
 
 
 class NotFoundError(QAError):

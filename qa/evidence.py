@@ -10,19 +10,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.index.lexical import tokenize
+from qa.options import DEFAULTS
 from qa.protocols import Embedder
 from qa.text import content_terms, coverage, key_facts
 from qa.types import Hit, Span
 
-SIMILARITY_WEIGHT = 0.6
-COVERAGE_WEIGHT = 0.4
-ANSWER_TYPE_BONUS = 0.08
 _YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b(January|February|March|April|May|June|July|August|"
                            r"September|October|November|December)\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
                      r"thousand|million|billion)\b", re.IGNORECASE)
-UNKNOWN_TERM_PENALTY = 0.3
-SECOND_SENTENCE_RATIO = 0.90
+# Asking about the title, the authors or a caption makes those lines evidence; otherwise they are not.
+_ABOUT_FRONT_MATTER = re.compile(r"\b(title|headline|author|authors|byline|written|wrote|caption|image|figure)\b",
+                                 re.IGNORECASE)
+MIN_PROSE_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ class Evidence:
 
     @property
     def score(self) -> float:
-        bonus = ANSWER_TYPE_BONUS if self.type_match else 0.0
-        return SIMILARITY_WEIGHT * self.similarity + COVERAGE_WEIGHT * self.coverage + bonus
+        o = DEFAULTS
+        bonus = o.answer_type_bonus if self.type_match else 0.0
+        return o.similarity_weight * self.similarity + o.coverage_weight * self.coverage + bonus
 
 
 def expected_type(question: str) -> re.Pattern[str] | None:
@@ -78,13 +79,23 @@ def _previous_sentences(hits: Sequence[Hit]) -> dict[tuple[str, int], str]:
     return before
 
 
+def is_prose(sentence: str) -> bool:
+    """A sentence of running text, not a title, byline, caption or stray label ("Remote Visualization"):
+    it ends like a sentence and has a few words."""
+    text = sentence.strip()
+    return len(text.split()) >= MIN_PROSE_WORDS and text[-1:] in ".!?\"”’')"
+
+
 def rank_evidence(question: str, hits: Sequence[Hit], embedder: Embedder) -> list[Evidence]:
-    """All passage sentences, best evidence for `question` first.
+    """All passage sentences, best evidence for `question` first; titles, bylines and captions only
+    when the question asks about them.
 
     Coverage counts the question's content words in the sentence and, at half weight, in the sentence
     before it (so "It opened in 1876." still matches "When did Busan Port open?").
     """
     sents = passage_sentences(hits)
+    if not _ABOUT_FRONT_MATTER.search(question):
+        sents = [s for s in sents if is_prose(s[3])]
     if not sents:
         return []
     vectors = embedder.encode([question] + [s[3] for s in sents])
@@ -105,29 +116,18 @@ def best_evidence(ranked: Sequence[Evidence]) -> list[Evidence]:
     """The top sentence, plus the runner-up when it scores nearly as well, in document order: the
     extractive answer, the fallback for a generated one and the quote that follows it."""
     chosen = list(ranked[:1])
-    if len(ranked) > 1 and ranked[1].score >= SECOND_SENTENCE_RATIO * ranked[0].score:
+    if len(ranked) > 1 and ranked[1].score >= DEFAULTS.second_sentence_ratio * ranked[0].score:
         chosen.append(ranked[1])
     return sorted(chosen, key=lambda e: (e.hit.chunk.doc_id, e.span.start))
 
 
-@dataclass(frozen=True)
-class Answerability:
-    """How likely the passages answer the question; `unknown_facts` are names/numbers the corpus lacks."""
-
-    score: float
-    unknown_terms: tuple[str, ...]
-    unknown_facts: tuple[str, ...]
+def unknown_facts(question: str, vocabulary: set[str]) -> tuple[str, ...]:
+    """Names and numbers of the question that the corpus never mentions ("Dong Jun", "2019"): then
+    the corpus cannot answer it, whatever the similarity says."""
+    return tuple(sorted({f for f in key_facts(question) if any(t not in vocabulary for t in tokenize([f])[0])}))
 
 
-def answerability(question: str, ranked: Sequence[Evidence], vocabulary: set[str]) -> Answerability:
-    """Best evidence score, lowered by the share of question terms that occur nowhere in the corpus.
-
-    A name or number in the question that the corpus never mentions ("Dong Jun", "2019") means the
-    corpus cannot answer it, whatever the similarity says.
-    """
+def unknown_share(question: str, vocabulary: set[str]) -> float:
+    """Share of the question's content words that occur nowhere in the corpus ("kimchi")."""
     terms = content_terms(question)
-    unknown = sorted(terms - vocabulary)
-    facts = sorted({f for f in key_facts(question) if any(t not in vocabulary for t in tokenize([f])[0])})
-    best = ranked[0].score if ranked else 0.0
-    score = best - UNKNOWN_TERM_PENALTY * (len(unknown) / len(terms) if terms else 0.0)
-    return Answerability(score, tuple(unknown), tuple(facts))
+    return len(terms - vocabulary) / len(terms) if terms else 0.0

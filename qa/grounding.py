@@ -1,8 +1,10 @@
 """Verify a generated answer against what it cites and resolve `[n]` markers to exact source spans.
 
 Each answer sentence is compared with the sentences of the passages it cites (lexical overlap and
-embedding similarity); its numbers and names must occur in the cited text. Sentences that fail are
-dropped; uncited sentences are kept only if one retrieved sentence clearly supports them.
+embedding similarity); its numbers and names must occur in the cited text as whole tokens, it must not
+reverse the cited text's meaning (negation on one side only) and must not be degenerate (loops,
+runaway length). Sentences that fail are dropped; uncited sentences are kept only if one retrieved
+sentence clearly supports them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from qa.citations import answer_sentences, markers, strip_markers, with_markers
 from qa.evidence import passage_sentences
 from qa.prompt import is_refusal
 from qa.protocols import Embedder
-from qa.text import content_terms, coverage, missing_facts
+from qa.text import content_terms, coverage, degenerate, missing_facts, reverses
 from qa.types import Citation, Hit
 
 LEXICAL_WEIGHT = 0.5
@@ -76,7 +78,7 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
     items = (_LIST_ITEM.sub("", s) for s in answer_sentences(text))
     claims_raw = [s for s in items if strip_markers(s) and not is_refusal(s)
                   and (not question or informative(strip_markers(s), question))]
-    if not sources or not claims_raw:
+    if not sources or not claims_raw or degenerate(strip_markers(text), max_words=None):
         return GroundedText("", (), ())
     claim_texts = [strip_markers(s) for s in claims_raw]
     vectors = embedder.encode(claim_texts + [s[3] for s in sources])
@@ -123,9 +125,10 @@ def _check_claim(claim: str, cited: list[int], sources: list, support: list[floa
     evidence = " ".join(sources[i][3] for _, i in chosen)
     missing = missing_facts(claim, evidence)
     best = max(support[i] for _, i in chosen)
+    sound = not missing and not reverses(claim, evidence) and not degenerate(claim)
     citations = tuple(
         Citation(n=n, doc_id=sources[i][1].chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
                  start=sources[i][2].start, end=sources[i][2].end, quote=sources[i][3],
                  support=round(support[i], 4), passage=n)
         for n, i in sorted(chosen, key=lambda p: (p[0], sources[p[1]][2].start)))
-    return Claim(claim, citations, best >= min_support and not missing, tuple(missing), best)
+    return Claim(claim, citations, best >= min_support and sound, tuple(missing), best)

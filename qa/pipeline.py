@@ -1,40 +1,38 @@
 """The one pipeline object shared by the CLI, the HTTP API, the chat UI and the evaluator.
 
 It owns the embedder, the current index snapshot and the loaded generators; `ask_stream` is the
-single code path for answers (retrieve, gate, generate, verify, fall back or refuse).
+single code path for answers (retrieve, gate, generate, verify, compose; see qa.answering).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qa.citations import render_text, renumber
-from qa.compose import Draft, as_quotes, compose, on_topic_claims, quote_of, verbatim
+from qa.answering import evidence_answer, gate, verified_answer
 from qa.config import Settings
 from qa.conversation import retrieval_query
 from qa.corpus import default_corpus_paths
-from qa.errors import IndexCorruptError, InvalidInputError
-from qa.evidence import answerability, best_evidence, rank_evidence
+from qa.errors import IndexCorruptError, InvalidInputError, ModelError, QAError
 from qa.generators import create_generator
-from qa.grounding import verify
 from qa.index.chunking import ChunkingOptions
 from qa.index.hybrid import FusionOptions, HybridRetriever
 from qa.index.ingest import load_path
+from qa.index.storage import current_name, writer_lock
 from qa.index.store import IndexStore
-from qa.prompt import REFUSAL, build_messages, is_refusal
+from qa.options import ScoringOptions
+from qa.prompt import REFUSAL, build_messages
 from qa.protocols import Embedder, GenerationRequest, Generator
+from qa.question import split_parts
 from qa.types import Answer, Document, Hit, Turn
 
 log = logging.getLogger(__name__)
 MAX_K = 50
-# A generated answer must rest on one of the sentences that best match the question (see
-# qa.compose); one that is true to the passages but answers something else falls back to the evidence.
-RELEVANT_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,7 @@ class Pipeline:
         self._generators: dict[str, Generator] = dict(generators or {})
         self._write_lock = threading.Lock()
         self._gen_lock = threading.Lock()
+        self._version = store.version  # the on-disk version `_store` came from
 
     # ----- construction -----------------------------------------------------------------------
     @classmethod
@@ -106,22 +105,58 @@ class Pipeline:
     def documents(self) -> list[Document]:
         return list(self._store.documents.values())
 
-    def add_documents(self, docs: Sequence[Document], persist: bool = True) -> IndexStore:
-        """Index `docs` (replacing same-id ones) and publish the new snapshot atomically."""
-        with self._write_lock:
-            store = self._store.add(docs, self.embedder)
-            if persist:
-                store.save(self.settings.index_dir)
-            self._store = store
-            return store
+    def add_documents(self, docs: Sequence[Document], persist: bool = True, replace: bool = False) -> IndexStore:
+        """Index `docs` and publish the new snapshot atomically; a document whose id is already indexed
+        is refused (ConflictError) unless `replace`."""
+        return self._change(lambda store: store.add(docs, self.embedder, replace=replace), persist)
 
     def delete_document(self, doc_id: str, persist: bool = True) -> IndexStore:
+        return self._change(lambda store: store.without([doc_id]), persist)
+
+    def _change(self, apply: Callable[[IndexStore], IndexStore], persist: bool) -> IndexStore:
+        """Apply a change to the newest index: under the cross-process writer lock, a version saved by
+        another process (the CLI, another server) is loaded first, so no acknowledged write is lost."""
         with self._write_lock:
-            store = self._store.without([doc_id])
-            if persist:
-                store.save(self.settings.index_dir)
-            self._store = store
+            if not persist:
+                self._store = apply(self._store)
+                return self._store
+            root = self.settings.index_dir
+            with writer_lock(root):
+                if current_name(root) not in (None, self._version):
+                    self._swap(IndexStore.load(root))
+                store = apply(self._store)
+                folder = store.save(root)
+                self._store, self._version = store, folder.name
             return store
+
+    def refresh(self) -> bool:
+        """Swap in a newer version written by another process, if CURRENT names one (a cheap check when
+        not). Skipped while this process writes (the write reloads itself); a version that cannot be read
+        is logged and the current snapshot kept. Returns whether a new version was swapped in."""
+        root = self.settings.index_dir
+        if not self._newer_on_disk() or not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            if not self._newer_on_disk():  # our own write finished meanwhile
+                return False
+            self._swap(IndexStore.load(root))
+            return True
+        except QAError as err:
+            log.warning("Keeping the loaded index; the newer version is unreadable: %s", err.message)
+            return False
+        finally:
+            self._write_lock.release()
+
+    def _newer_on_disk(self) -> bool:
+        try:
+            return current_name(self.settings.index_dir) not in (None, self._version)
+        except QAError:
+            return False
+
+    def _swap(self, store: IndexStore) -> None:
+        store.check_embedder(self.embedder)
+        log.info("Index version %s loaded (written by another process).", store.version)
+        self._store, self._version = store, store.version
 
     # ----- retrieval and answers --------------------------------------------------------------
     def search(self, query: str, k: int | None = None, store: IndexStore | None = None,
@@ -137,55 +172,64 @@ class Pipeline:
         answer = None
         for event in self.ask_stream(question, history, store=store, **overrides):
             answer = event.answer or answer
-        assert answer is not None
+        if answer is None:  # ask_stream always ends with the answer; this guards a broken generator
+            raise ModelError("The answer could not be produced.")
         return answer
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), store: IndexStore | None = None,
                    **overrides: object) -> Iterator[StreamEvent]:
-        """Yield text deltas as the generator writes, then the verified `Answer`.
+        """Yield the verified answer's text as deltas, then the `Answer` itself: retrieve, gate,
+        generate (buffered, never shown as drafted), verify, compose. The deltas concatenate to
+        `Answer.answer`, so nothing streamed is later withdrawn.
 
         `overrides` are per-request settings (generator, top_k, temperature, max_new_tokens, ...).
         """
         settings = self.settings.override(**overrides) if overrides else self.settings
         question = self._check_text(question, settings, what="question")
         history = tuple(history)[-settings.max_history_turns:] if settings.max_history_turns else ()
+        store = store or self._store
+        options = ScoringOptions.from_settings(settings)
         started = time.perf_counter()
-        query = retrieval_query(question, history)
-        hits = self.search(query, settings.top_k, store=store, settings=settings)
+        query, parts = self._retrieve(question, history, store, settings)
         retrieved = time.perf_counter()
         generator = self.generator(settings.generator)
-        base = Answer(answer="", citations=(), grounded=False, refused=True, generator=generator.name,
-                      model=generator.model, hits=tuple(hits), query=query)
+        plan = gate(question, query, parts, store.chunks, store.lexical.vocabulary, self.embedder, options)
+        base = Answer(answer=REFUSAL, citations=(), grounded=False, refused=True, generator=generator.name,
+                      model=generator.model, hits=plan.hits, query=query, parts=plan.part_list())
+        if plan.refused:
+            answer = base
+        elif generator.name == "extractive" or plan.summary or plan.multi_part:
+            answer = evidence_answer(base, plan, self.embedder, options)
+        else:
+            draft = self._generate(generator, question, plan.hits, history, settings)
+            answer = (verified_answer(replace(base, draft=draft), draft, plan, self.embedder, options)
+                      or replace(evidence_answer(replace(base, draft=draft), plan, self.embedder, options),
+                                 fallback=True))
+        answer = _finish(answer, started, retrieved, time.perf_counter())
+        for piece in _pieces(answer.answer):
+            yield StreamEvent(delta=piece)
+        yield StreamEvent(answer=answer)
 
-        ranked = rank_evidence(query, hits, self.embedder)
-        best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        able = answerability(query, ranked, (store or self._store).lexical.vocabulary)
-        if (not ranked or best_dense < settings.min_retrieval_score or able.unknown_facts
-                or able.score < settings.min_evidence):
-            yield StreamEvent(delta=REFUSAL)
-            yield StreamEvent(answer=_finish(replace(base, answer=REFUSAL), started, retrieved, retrieved))
-            return
+    def _retrieve(self, question: str, history: Sequence[Turn], store: IndexStore, settings: Settings
+                  ) -> tuple[str, list[tuple[str, str, list[Hit]]]]:
+        """The retrieval query and, per question part, (part, its query, its passages); a later part
+        that refers back ("where was it held?") is searched together with the first."""
+        query = retrieval_query(question, history)
+        texts = split_parts(question)
+        if len(texts) == 1:
+            return query, [(question, query, self.search(query, settings.top_k, store=store, settings=settings))]
+        out = []
+        for t in texts:
+            q = retrieval_query(t, [*history, Turn("user", texts[0])]) if t != texts[0] else t
+            out.append((t, q, self.search(q, settings.top_k, store=store, settings=settings)))
+        return query, out
 
+    @staticmethod
+    def _generate(generator: Generator, question: str, hits: Sequence[Hit], history: Sequence[Turn],
+                  settings: Settings) -> str:
         request = GenerationRequest(question, tuple(hits), build_messages(question, hits, history),
                                     settings.max_new_tokens, settings.temperature)
-        pieces = []
-        for delta in generator.stream(request):
-            pieces.append(delta)
-            yield StreamEvent(delta=delta)
-        generated = time.perf_counter()
-        raw = "".join(pieces).strip()
-        base = replace(base, draft=raw)
-        checked = verify(raw, hits, self.embedder, settings.min_support, question=query)
-        claims = on_topic_claims(checked.claims, ranked, RELEVANT_EVIDENCE)
-        evidence = best_evidence(ranked)
-        if claims and not is_refusal(raw):
-            quotes = [quote_of(e) for e in evidence] if settings.quote_evidence else []
-            answer = _with_statements(base, compose(claims, quotes), grounded=checked.all_supported)
-        else:  # nothing the generator wrote holds up (or it is off topic): answer with the best evidence
-            fallback = verify(verbatim(evidence), hits, self.embedder, settings.min_support)
-            answer = _with_statements(base, as_quotes(fallback.kept), grounded=True)
-            answer = replace(answer, fallback=generator.name != "extractive")
-        yield StreamEvent(answer=_finish(answer, started, retrieved, generated))
+        return "".join(generator.stream(request)).strip()
 
     @staticmethod
     def _check_text(text: str, settings: Settings, what: str) -> str:
@@ -203,13 +247,9 @@ def _check_k(k: int) -> int:
     return k
 
 
-def _with_statements(base: Answer, drafts: list[Draft], grounded: bool) -> Answer:
-    """The answer made of these statements (renumbered citations, plain text); a refusal if none."""
-    statements, citations = renumber(drafts)
-    if not statements:
-        return replace(base, answer=REFUSAL)
-    return replace(base, answer=render_text(statements), statements=statements, citations=citations,
-                   grounded=grounded, refused=False)
+def _pieces(text: str) -> list[str]:
+    """The answer text in word-sized deltas that concatenate back to it exactly."""
+    return re.findall(r"\S+\s*|\s+", text)
 
 
 def _finish(answer: Answer, started: float, retrieved: float, generated: float) -> Answer:
@@ -232,8 +272,9 @@ def build_index(settings: Settings, embedder: Embedder, paths: Sequence[Path]) -
     """Index files from scratch and save them atomically at `settings.index_dir`."""
     docs = [load_path(Path(p)) for p in paths]
     store = IndexStore.build(docs, embedder, chunking_options(settings), settings.ann, settings.ann_threshold)
-    store.save(settings.index_dir)
-    return store
+    with writer_lock(settings.index_dir):
+        folder = store.save(settings.index_dir)
+    return replace(store, version=folder.name)
 
 
 def check_compatible(store: IndexStore, settings: Settings, embedder: Embedder) -> None:

@@ -51,10 +51,66 @@ def key_facts(sentence: str) -> list[str]:
     return facts
 
 
+def contains_token(text: str, phrase: str) -> bool:
+    """Whether `phrase` occurs in `text` as whole tokens ("Carol" is not in "Carolingian"), tolerant
+    of case, accents, quotes and dashes."""
+    folded = fold(phrase).strip()
+    if not folded:
+        return False
+    return re.search(r"(?<![\w])" + re.escape(folded) + r"(?![\w])", fold(text)) is not None
+
+
 def missing_facts(sentence: str, evidence: str) -> list[str]:
-    """The key facts of `sentence` that do not occur in `evidence` (tolerant of case and quotes)."""
-    folded = fold(evidence)
-    return [f for f in key_facts(sentence) if fold(f) not in folded]
+    """The key facts of `sentence` that do not occur in `evidence` as whole tokens."""
+    return [f for f in key_facts(sentence) if not contains_token(evidence, f)]
+
+
+_NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nothing|nobody|cannot|without)\b|n't\b"
+                       r"|\bfail(?:s|ed)? to\b", re.IGNORECASE)
+NEGATION_SCOPE = 4  # words after a negation cue that it governs
+
+
+def has_negation(text: str) -> bool:
+    return _NEGATION.search(fold(text)) is not None
+
+
+def negated_terms(text: str) -> set[str]:
+    """Content terms within a few words after each negation cue: what the text says is not so."""
+    folded = fold(text)
+    out: set[str] = set()
+    for match in _NEGATION.finditer(folded):
+        scope = " ".join(folded[match.end():].split()[:NEGATION_SCOPE])
+        out |= content_terms(scope)
+    return out
+
+
+def reverses(claim: str, evidence: str) -> bool:
+    """A meaning reversal: the claim is negated and the evidence is not, or the claim affirms what the
+    evidence negates ("it was operating the radar" against "it was not operating the radar")."""
+    if has_negation(claim):
+        return not has_negation(evidence)
+    return bool(negated_terms(evidence) & content_terms(claim))
+
+
+_WORD = re.compile(r"[\w'’-]+")
+MAX_SENTENCE_WORDS = 80   # a longer "sentence" from a generator is a runaway
+MAX_REPEATS = 3           # the same word or phrase this many times in a row is a loop
+MIN_DISTINCT_TRIGRAMS = 0.6
+
+
+def degenerate(text: str, max_words: int | None = MAX_SENTENCE_WORDS) -> bool:
+    """Generator output that is no answer whatever it cites: a phrase repeated back to back
+    ("low-flying low-flying low-flying"), a runaway sentence, or a text made of few distinct trigrams."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if max_words is not None and len(words) > max_words:
+        return True
+    for n in range(1, 5):
+        grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+        for i in range(len(grams) - n * (MAX_REPEATS - 1)):
+            if all(grams[i] == grams[i + n * r] for r in range(1, MAX_REPEATS)):
+                return True
+    trigrams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    return len(trigrams) >= 12 and len(set(trigrams)) / len(trigrams) < MIN_DISTINCT_TRIGRAMS
 
 
 def coverage(query_terms: set[str], text: str) -> float:

@@ -40,3 +40,25 @@ def test_waiting_requests_share_one_model_call_and_get_their_own_vectors(embedde
     for q, vectors in zip(fresh, results, strict=True):
         assert vectors.shape == (1, embedder.dimension)
         assert np.allclose(vectors[0], alone[q], atol=1e-5)
+
+
+def test_a_short_request_runs_on_one_torch_thread_and_restores_the_count(embedder, monkeypatch):
+    import torch
+
+    from qa.embedder import ONE_THREAD_MAX_TEXTS
+
+    seen: list[int] = []
+    real_encode = embedder._model.encode
+
+    def recording_encode(texts, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real_encode(texts, **kwargs)
+
+    before = compute.run(torch.get_num_threads)
+    question = "Who hosted the retreat? (one-thread test)"
+    monkeypatch.setattr(embedder._model, "encode", recording_encode)
+    short = embedder.encode([question])
+    batch = compute.run(embedder._encode_now, [question] + [f"filler {i}" for i in range(ONE_THREAD_MAX_TEXTS)])
+    assert seen == [1, before]
+    assert compute.run(torch.get_num_threads) == before
+    assert np.allclose(short[0], batch[0], atol=1e-5)

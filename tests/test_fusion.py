@@ -31,7 +31,7 @@ def test_hybrid_finds_lexical_only_match_and_reports_retrievers(fake_embedder):
     docs = [Document("d", "t", "Zanzibar cloves are famous. The weather is warm.\n\nPaint dries slowly.", "", "x")]
     store = IndexStore.build(docs, fake_embedder, ChunkingOptions(1, 0))
     options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0, paragraph_weight=0.0,
-                            diverse=False)  # plain chunk fusion
+                            paragraph_lexical_weight=0.0, diverse=False)  # plain chunk fusion
     hits = HybridRetriever(store, fake_embedder, options).search("zanzibar", 3)
     assert hits[0].chunk.text == "Zanzibar cloves are famous."
     assert hits[0].retrievers == ("dense", "bm25") and hits[0].lexical_score and hits[0].lexical_score > 0
@@ -92,3 +92,23 @@ def test_one_paragraph_fills_k_with_chunks_that_touch_no_hit(fake_embedder):
     assert 2 <= len(hits) <= 3
     spans = sorted((h.chunk.start, h.chunk.end) for h in hits)
     assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(spans))  # none touch another
+
+
+def test_paragraph_bm25_rows_are_whole_paragraphs_and_lift_their_chunks(fake_embedder):
+    from qa.index.paragraph_map import paragraph_map
+
+    text = ("Crowds come every winter. The Zanzibar festival fills the old town.\n\n"
+            "Crowds come every winter. The weather is mild then.")
+    store = IndexStore.build([Document("a", "t", text, "", "x")], fake_embedder, ChunkingOptions(1, 0))
+    paras = paragraph_map(store)
+    query = "when do crowds come for the festival"
+    assert [p for p, _ in paras.lexical(store).search(query, 5)] == [0, 1]  # the first names the festival
+    assert paras.lexical(store) is paras.lexical(store)  # built once
+
+    def first_crowds(weight: float) -> int:
+        options = FusionOptions(paragraph_lexical_weight=weight, diverse=False)
+        hits = HybridRetriever(store, fake_embedder, options).search(query, 4)
+        return next(h.chunk.start for h in hits if h.chunk.text == "Crowds come every winter.")
+
+    assert first_crowds(0.0) > 0  # on chunks alone the other copy of the sentence wins the tie
+    assert first_crowds(5.0) == 0  # weighed strongly, its paragraph (which names the festival) wins

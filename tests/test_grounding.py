@@ -145,3 +145,49 @@ def test_non_answers_are_not_shown(store, draft):
     answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
     assert answer.generator == "scripted" and answer.fallback
     assert "Kurt Campbell" in answer.answer
+
+
+def test_names_match_whole_tokens_only():
+    # the substring check let "Carol" pass as supported by "Carolingian"
+    assert missing_facts("Carol ruled the empire.", "The Carolingian empire ruled.") == ["Carol"]
+    assert missing_facts("It dates from 2014.", "It dates from 20140.") == ["2014"]
+    assert missing_facts("Japan’s claim", "Japan's claim was denied.") == []
+
+
+def test_whole_token_check_drops_a_claim_resting_on_a_longer_name(fake_embedder):
+    text = "The Carolingian dynasty ruled the Franks for two centuries."
+    store = IndexStore.build([Document("doc", "Doc", text, "", "c")], fake_embedder, ChunkingOptions(2, 1))
+    hits = Pipeline(Settings(), fake_embedder, store).search("Who ruled the Franks?", 1)
+    checked = verify("Carol ruled the Franks [1].", hits, fake_embedder, 0.0)
+    assert not checked.all_supported and checked.claims[0].missing == ("Carol",)
+
+
+def test_one_sided_negation_is_not_support(fake_embedder):
+    from qa.text import reverses
+
+    source = "It said it was not operating the fire-control radar but was tracking a fishing boat."
+    assert reverses("It was operating the fire-control radar.", source)
+    assert not reverses("It was tracking a fishing boat.", source)
+    assert reverses("The deal was not significant.", "The deal is significant.")
+    store = IndexStore.build([Document("doc", "Doc", source, "", "c")], fake_embedder, ChunkingOptions(2, 1))
+    hits = Pipeline(Settings(), fake_embedder, store).search("Was it operating the radar?", 1)
+    assert not verify("It was operating the fire-control radar [1].", hits, fake_embedder, 0.0).all_supported
+
+
+LOOP = ("Instead, the South Korean side accused the Japanese aircraft of making a dangerous "
+        + "low-flying " * 33 + "low [1].")
+
+
+def test_degenerate_text_is_detected():
+    from qa.text import degenerate
+
+    assert degenerate(LOOP)
+    assert degenerate(" ".join(["word"] * 100))
+    assert not degenerate("The ROK Ministry of Defense said it was tracking a distressed North Korean fishing boat.")
+    assert not degenerate("Japan and South Korea agreed; Japan and South Korea met.")
+
+
+def test_a_looping_draft_is_never_shown_nor_grounded(store):
+    pipeline, _ = make_pipeline(store, LOOP.replace("South Korean side accused the Japanese aircraft", "retreat"))
+    answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
+    assert "low-flying" not in answer.answer and answer.fallback and "Kurt Campbell" in answer.answer

@@ -61,4 +61,5 @@ def test_missing_path(tmp_path):
 
 def test_slugify():
     assert slugify("South Korea & Japan!") == "south-korea-japan"
-    assert slugify("***") == "document"
+    assert slugify("***").startswith("document-") and slugify("***") != slugify("???")
+    assert slugify("日本語") == "日本語" and slugify("Ελληνικά") == "ελληνικά"

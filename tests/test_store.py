@@ -11,7 +11,7 @@ from qa.index.storage import current_version
 from qa.index.store import IndexStore
 
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexNotFoundError, NotFoundError
+from qa.errors import ConflictError, IndexCorruptError, IndexNotFoundError, InvalidInputError, NotFoundError
 from qa.pipeline import Pipeline, check_compatible
 from qa.types import Document
 from tests.fakes import HashingEmbedder
@@ -144,3 +144,13 @@ def test_hnsw_is_chosen_for_large_corpora(fake_embedder):
     assert store.manifest.ann == "hnsw"
     row, score = store.dense.search(store.vectors[5], 1)[0]
     assert row == 5 and score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_duplicate_ids_are_bad_input_not_a_corrupt_index(store, fake_embedder):
+    twin = Document("alpha", "Alpha 2", "Other text about owls.", "", "z")
+    with pytest.raises(InvalidInputError, match="same id 'alpha'") as err:
+        store.add([twin, twin], fake_embedder)
+    assert err.value.status_code == 400
+    with pytest.raises(ConflictError, match="already in the index") as err:
+        store.add([twin], fake_embedder, replace=False)
+    assert err.value.status_code == 409

@@ -1,113 +1,166 @@
-"""HTML for the chat UI: answers with clickable `[n]` links, the source panel with highlighted
-cited sentences, the retrieved-passages list and the grounded/unverified/refused badge."""
+"""HTML for the chat UI, rendered from the structured `Answer` (never from its text): answers with
+citation chips, badge, generator and source cards; the source panel with every cited sentence of the
+conversation marked; the retrieved-passages list. All text is escaped so that neither HTML nor
+Markdown inside a document or question can add links, images or citation markers."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+from collections.abc import Iterable, Sequence
+
+from qa.ui.theme import CSS, HEAD  # noqa: F401  (where qa.ui.server has always taken them from)
 
 from qa.types import Answer, Citation, Document, Hit, Statement
 
-
-def anchor(c: Citation) -> str:
-    return f"cite-{c.n}-{c.start}"
-
-
-def _sentence_html(statement: Statement, by_n: dict[int, Citation]) -> str:
-    """One statement, escaped, with its citation links (markers come from the structure, never from
-    text, so a literal "[1]" inside a document stays text)."""
-    links = "".join(f'<a href="#{anchor(by_n[n])}" class="cite-link">[{n}]</a>'
-                    for n in statement.citations if n in by_n)
-    text = html.escape(statement.text, quote=False)
-    return f"{text} {links}" if links else text
+BADGES = {  # status -> (css class, icon, words)
+    "grounded": ("grounded", "✔", "Grounded"),
+    "partial": ("partial", "◐", "Partly answered"),
+    "refused": ("refused", "⚠", "Not in the article"),
+}
+GENERATOR_WORDS = {"transformers": "Local model", "extractive": "Extractive (no model)", "openai": "Remote server"}
+# Characters that Markdown (or LaTeX/HTML) would read as syntax, and line breaks (a blank line would end
+# the HTML block): written as numeric entities, which every Markdown renderer shows literally.
+_MD_SYNTAX = set("[]()!*_`~#$|\\{}<>&\"'=+-.:\n\r")
 
 
-def answer_html(answer: Answer) -> str:
-    """The answer's statements with clickable citations; verbatim quotes after generated text go in
-    a blockquote."""
-    if not answer.statements:
-        return f"<p>{html.escape(answer.answer, quote=False)}</p>"
+def safe_text(text: str) -> str:
+    """Text shown exactly as written inside HTML that a Markdown renderer may also see."""
+    return "".join(f"&#{ord(c)};" if c in _MD_SYNTAX else c for c in text)
+
+
+def generator_words(name: str) -> str:
+    return GENERATOR_WORDS.get(name, name)
+
+
+def doc_key(doc_id: str) -> str:
+    """A short id-safe key for a document (ids may hold any characters)."""
+    return hashlib.sha1(doc_id.encode()).hexdigest()[:10]
+
+
+def mark_id(doc_id: str, start: int, end: int) -> str:
+    """The element id of a cited sentence in the source panel: one per sentence, whichever answer
+    cites it, so citations of older answers keep working."""
+    return f"src-{doc_key(doc_id)}-{start}-{end}"
+
+
+def _chip(c: Citation) -> str:
+    return (f'<a href="#{mark_id(c.doc_id, c.start, c.end)}" class="cite-link" '
+            f'title="Source {c.n}: {safe_text(c.quote)}">{c.n}</a>')
+
+
+def _statement(statement: Statement, by_n: dict[int, Citation]) -> str:
+    chips = "".join(_chip(by_n[n]) for n in statement.citations if n in by_n)
+    text = safe_text(statement.text)
+    return f"{text} {chips}" if chips else text
+
+
+def plain_text(answer: Answer, titles: dict[str, str] | None = None) -> str:
+    """The answer as Markdown for the clipboard: text with [n] markers, then the cited sentences."""
+    lines = [answer.answer.strip()]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            where = (titles or {}).get(c.doc_id, c.doc_id)
+            lines.append(f"[{c.n}] {where}: “{c.quote.strip()}”")
+    return "\n".join(lines)
+
+
+def badge_html(answer: Answer) -> str:
+    css, icon, words = BADGES[answer.status]
+    return f'<span class="qa-badge {css}">{icon} {words}</span>'
+
+
+def _sources_row(answer: Answer, titles: dict[str, str]) -> str:
+    cards = []
+    for c in answer.citations:
+        quote = c.quote if len(c.quote) <= 180 else c.quote[:177] + "…"
+        cards.append(f'<a class="qa-card cite-link" href="#{mark_id(c.doc_id, c.start, c.end)}">'
+                     f'<span class="qa-card-n">{c.n}</span> <b>{safe_text(titles.get(c.doc_id, c.doc_id))}</b>'
+                     f'<span class="qa-card-quote">{safe_text(quote)}</span></a>')
+    return f'<div class="qa-sources" aria-label="Sources">{"".join(cards)}</div>' if cards else ""
+
+
+def answer_html(answer: Answer, titles: dict[str, str] | None = None) -> str:
+    """One answer: short answer (bold) when present, statements with citation chips, verbatim quotes
+    in a blockquote, then the badge, the generator in plain words, a copy button and source cards."""
+    titles = titles or {}
     by_n = {c.n: c for c in answer.citations}
     said = [s for s in answer.statements if s.kind != "quote"]
     quotes = [s for s in answer.statements if s.kind == "quote"]
-    if not said:
-        return "<p>" + " ".join(_sentence_html(s, by_n) for s in quotes) + "</p>"
-    body = "<p>" + " ".join(_sentence_html(s, by_n) for s in said) + "</p>"
+    parts = []
+    if answer.short_answer is not None:
+        sa = answer.short_answer
+        chip = _chip(by_n[sa.citation]) if sa.citation in by_n else ""
+        parts.append(f'<p class="qa-short"><b>{safe_text(sa.text)}</b> {chip}</p>')
+    if not answer.statements:
+        parts.append(f"<p>{safe_text(answer.answer)}</p>")
+    elif said:
+        parts.append("<p>" + " ".join(_statement(s, by_n) for s in said) + "</p>")
     if quotes:
-        body += ('<blockquote class="qa-quote">' + " ".join(f"“{_sentence_html(s, by_n)}”" for s in quotes)
-                 + "</blockquote>")
-    return body
+        inner = " ".join(f"“{_statement(s, by_n)}”" for s in quotes)
+        parts.append(f'<blockquote class="qa-quote">{inner}</blockquote>' if said else f"<p>{inner}</p>")
+    missing = [p.question for p in answer.parts if not p.answered]
+    if missing and not answer.refused:
+        parts.append('<p class="qa-missing">Not found in the article: '
+                     + "; ".join(safe_text(q) for q in missing) + "</p>")
+    how = generator_words(answer.generator)
+    if answer.fallback:
+        how += " · its draft did not hold up, so the source is quoted"
+    copy = safe_text(plain_text(answer, titles))
+    # The clipboard text sits in a hidden <pre> (the chat's sanitizer drops data-* attributes).
+    parts.append(f'<div class="qa-meta">{badge_html(answer)} <span class="qa-gen">{safe_text(how)}</span> '
+                 f'<button type="button" class="qa-copy" title="Copy the answer and its sources">Copy</button>'
+                 f'<pre class="qa-copy-text">{copy}</pre></div>')
+    parts.append(_sources_row(answer, titles))
+    return f'<div class="qa-answer">{"".join(parts)}</div>'
 
 
-def badge_html(answer: Answer | None) -> str:
-    if answer is None:
-        return ""
-    if answer.refused:
-        return '<span class="qa-badge refused">⚠ The article does not say</span>'
-    if answer.grounded:
-        return '<span class="qa-badge grounded">✔ Grounded: every sentence checked against its source</span>'
-    return '<span class="qa-badge unverified">◐ Partly verified: unsupported sentences were removed</span>'
+def note_html(text: str, css: str) -> str:
+    """A short status line in the chat (streaming, queued, stopped, error)."""
+    return f'<div class="qa-note {css}">{safe_text(text)}</div>'
 
 
-def source_html(doc: Document | None, citations: tuple[Citation, ...] = ()) -> str:
-    """The document with every cited sentence wrapped in <mark id=...>, paragraphs kept."""
-    if doc is None:
-        return "<div class='qa-source'><em>No document.</em></div>"
-    spans = sorted({(c.start, c.end, anchor(c), c.n) for c in citations if c.doc_id == doc.doc_id})
+def _marked_text(doc: Document, spans: Iterable[tuple[int, int]]) -> str:
     parts, cursor = [], 0
-    for start, end, ident, n in spans:
-        if start < cursor:
-            continue
+    for start, end in sorted(set(spans)):
+        if start < cursor or end > len(doc.text) or start >= end:
+            continue  # overlapping or out of range (a forged or stale citation): leave as text
         parts.append(html.escape(doc.text[cursor:start]))
-        parts.append(f'<mark id="{ident}" class="cite" data-n="{n}">{html.escape(doc.text[start:end])}'
-                     f'<sup>[{n}]</sup></mark>')
+        parts.append(f'<mark id="{mark_id(doc.doc_id, start, end)}" class="cite">'
+                     f"{html.escape(doc.text[start:end])}</mark>")
         cursor = end
     parts.append(html.escape(doc.text[cursor:]))
-    body = "".join(parts).replace("\r\n", "\n").replace("\n\n", "</p><p>").replace("\n", "<br>")
-    return (f"<div class='qa-source' id='qa-source'><h3>{html.escape(doc.title)}</h3>"
-            f"<p>{body}</p></div>")
+    return "".join(parts).replace("\r\n", "\n").replace("\n\n", "</p><p>").replace("\n", "<br>")
 
 
-def passages_html(hits: tuple[Hit, ...]) -> str:
+def source_html(docs: Sequence[Document], citations: Iterable[Citation] = (), shown: str | None = None) -> str:
+    """Every document in `docs`, one section each, with every cited sentence marked; only `shown`
+    (default: the first) is visible until a citation of another document is clicked."""
+    if not docs:
+        return "<div class='qa-source'><em>No document.</em></div>"
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for c in citations:
+        spans.setdefault(c.doc_id, []).append((c.start, c.end))
+    shown = shown if shown in {d.doc_id for d in docs} else docs[0].doc_id
+    sections = []
+    for doc in docs:
+        hidden = "" if doc.doc_id == shown else " hidden"
+        sections.append(f'<section class="qa-doc" data-doc="{doc_key(doc.doc_id)}"{hidden}>'
+                        f"<h3>{html.escape(doc.title)}</h3><p>{_marked_text(doc, spans.get(doc.doc_id, ()))}</p>"
+                        "</section>")
+    close = '<button type="button" class="qa-drawer-close" aria-label="Close source">✕ Close</button>'
+    return f"<div class='qa-source' id='qa-source'>{close}{''.join(sections)}</div>"
+
+
+def passages_html(hits: Sequence[Hit]) -> str:
     if not hits:
         return "<div class='qa-passages'><em>No passages retrieved yet.</em></div>"
     rows = []
     for n, h in enumerate(hits, start=1):
         dense = f"{h.dense_score:.2f}" if h.dense_score is not None else "–"
-        rows.append(f"<li><b>[{n}]</b> <code>{html.escape(h.chunk.chunk_id)}</code> score {h.score:.4f} · "
+        rows.append(f"<li><b>Passage {n}</b> <code>{html.escape(h.chunk.chunk_id)}</code> score {h.score:.4f} · "
                     f"cosine {dense} · found by {html.escape(' + '.join(h.retrievers))}"
                     f"<br><span class='qa-passage'>{html.escape(h.chunk.text)}</span></li>")
     return f"<ol class='qa-passages'>{''.join(rows)}</ol>"
-
-
-CSS = """
-.qa-source { max-height: 560px; overflow-y: auto; line-height: 1.55; padding: 0 .5rem; }
-.qa-source mark.cite { background: #fff3a3; color: inherit; border-radius: 3px; padding: 0 2px; }
-.qa-source mark.cite.active, .qa-source mark.cite:target { background: #ffb347; outline: 2px solid #e07b00; }
-.qa-source sup { color: #9a6700; font-weight: 600; }
-.qa-badge { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; }
-.qa-badge.grounded { background: #dcfce7; color: #166534; }
-.qa-badge.unverified { background: #fef9c3; color: #854d0e; }
-.qa-badge.refused { background: #fee2e2; color: #991b1b; }
-.qa-passages { max-height: 360px; overflow-y: auto; font-size: .9em; }
-a.cite-link { font-weight: 700; text-decoration: none; }
-blockquote.qa-quote { margin: 8px 0 0; padding: 2px 10px; border-left: 3px solid #94a3b8; color: #334155; }
-@media (max-width: 700px) { .qa-source { max-height: 320px; } }
-"""
-
-# A click on an [n] link scrolls the source panel to the cited sentence and marks it active.
-HEAD = """
-<script>
-document.addEventListener('click', function (event) {
-  const link = event.target.closest('a[href^="#cite-"]');
-  if (!link) return;
-  event.preventDefault();
-  event.stopPropagation();
-  const id = link.getAttribute('href').slice(1);
-  const mark = document.getElementById(id);
-  if (!mark) return;
-  document.querySelectorAll('mark.cite.active').forEach(m => m.classList.remove('active'));
-  mark.classList.add('active');
-  mark.scrollIntoView({behavior: 'smooth', block: 'center'});
-}, true);
-</script>
-"""

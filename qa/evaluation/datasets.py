@@ -1,4 +1,5 @@
-"""Question sets: JSONL or CSV rows, or SQuAD v1.1 JSON (each article becomes one document)."""
+"""Question sets: JSONL or CSV rows, or SQuAD v1.1/v2.0 JSON (each article becomes one document; a v2.0
+question with `is_impossible` or no answers is unanswerable)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class EvalItem:
     doc_id: str | None = None          # SQuAD: the article the question belongs to
     span: tuple[int, int] | None = None  # SQuAD: gold answer offsets in that article's document
     kind: str = ""
+    key_sentences: tuple[str, ...] = ()  # exact quotes a complete answer rests on (open questions)
+    split: str = ""  # dev (tune here) or test (report only)
+    parts: tuple[bool, ...] = ()  # multi-part: which parts the source answers
 
     @property
     def answerable(self) -> bool:
@@ -72,7 +76,9 @@ def _item(row: dict, line: int) -> EvalItem:
         history = json.loads(history) if history.strip() else []
     return EvalItem(id=str(row.get("id") or f"row{line}"), question=str(row["question"]),
                     answers=tuple(str(a) for a in answers), evidence=row.get("evidence") or None,
-                    history=tuple(Turn(t["role"], t["content"]) for t in history), kind=str(row.get("type", "")))
+                    history=tuple(Turn(t["role"], t["content"]) for t in history), kind=str(row.get("type", "")),
+                    key_sentences=tuple(row.get("key_sentences") or ()), split=str(row.get("split", "")),
+                    parts=tuple(bool(x) for x in row.get("parts") or ()))
 
 
 def _load_jsonl(path: Path, limit: int | None) -> EvalSet:
@@ -113,11 +119,14 @@ def _load_squad(path: Path, limit: int | None) -> EvalSet:
         documents[doc_id] = Document(doc_id, article["title"].replace("_", " "), text, f"squad:{doc_id}")
         for para, base in zip(article["paragraphs"], offsets, strict=True):
             for qa in para["qas"]:
-                first = qa["answers"][0]
-                start = base + first["answer_start"]
+                answers = [] if qa.get("is_impossible") else qa.get("answers") or []
+                span = None
+                if answers:
+                    start = base + answers[0]["answer_start"]
+                    span = (start, start + len(answers[0]["text"]))
                 items.append(EvalItem(id=qa["id"], question=qa["question"],
-                                      answers=tuple(a["text"] for a in qa["answers"]), doc_id=doc_id,
-                                      span=(start, start + len(first["text"])), kind="squad"))
+                                      answers=tuple(a["text"] for a in answers), doc_id=doc_id,
+                                      span=span, kind="squad" if answers else "squad-unanswerable"))
                 if limit and len(items) >= limit:
                     return EvalSet(items, {d: documents[d] for d in {i.doc_id for i in items if i.doc_id}})
     return EvalSet(items, documents)

@@ -14,7 +14,7 @@ from qa.evaluation.datasets import EvalItem, EvalSet
 from qa.index.store import IndexStore
 from qa.pipeline import Pipeline, chunking_options
 from qa.serialize import citation_json
-from qa.text import fold, missing_facts
+from qa.text import degenerate, fold, missing_facts
 from qa.types import Answer, Hit
 
 
@@ -56,10 +56,29 @@ def unsupported_sentences(answer: Answer) -> int:
                for s in answer.statements)
 
 
+def key_sentence_recall(item: EvalItem, answer: Answer) -> float | None:
+    """Share of the item's key sentences (exact quotes) that some citation of the answer covers."""
+    if not item.key_sentences:
+        return None
+    cited = [fold(c.quote) for c in answer.citations]
+    return sum(any(fold(k) in q or q in fold(k) for q in cited) for k in item.key_sentences) / len(item.key_sentences)
+
+
+def parts_correct(item: EvalItem, answer: Answer) -> float | None:
+    """Share of a multi-part question's parts whose answered/not-answered state is right."""
+    if not item.parts:
+        return None
+    got = [p.answered for p in answer.parts] or [not answer.refused]
+    if len(got) != len(item.parts):
+        return 0.0
+    return sum(a == b for a, b in zip(got, item.parts, strict=True)) / len(item.parts)
+
+
 def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | None) -> dict[str, Any]:
     span = _gold_span(item, store)
     rank = m.first_relevant_rank([_relevant(h, item, span) for h in answer.hits])
     text = strip_markers(answer.answer)
+    short = answer.short_answer.text if answer.short_answer else text  # EM/F1 score the direct answer
     correct = [bool(span and c.doc_id == span[0] and m.overlaps(c.start, c.end, span[1], span[2]))
                or m.contains_gold(c.quote, item.answers) > 0 for c in answer.citations]
     gen_s = answer.timings.get("generate_ms", 0) / 1000
@@ -70,8 +89,13 @@ def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | 
         "citations": [citation_json(c) for c in answer.citations], "citations_correct": sum(correct),
         "hits": [{"rank": h.rank, "chunk_id": h.chunk.chunk_id, "score": h.score} for h in answer.hits],
         "first_relevant_rank": rank,
-        "em": m.exact_match(text, item.answers) if item.answerable and not answer.refused else 0.0,
-        "f1": m.f1(text, item.answers) if item.answerable and not answer.refused else 0.0,
+        "short_answer": answer.short_answer.text if answer.short_answer else None,
+        "em": m.exact_match(short, item.answers) if item.answerable and not answer.refused else 0.0,
+        "f1": m.f1(short, item.answers) if item.answerable and not answer.refused else 0.0,
+        "key_sentence_recall": key_sentence_recall(item, answer),
+        "parts_correct": parts_correct(item, answer),
+        "degenerate": any(degenerate(s.text) for s in answer.statements),
+        "status": answer.status, "split": item.split,
         "contains_gold": m.contains_gold(text, item.answers) if not answer.refused else 0.0,
         "draft_contains_gold": m.contains_gold(strip_markers(answer.draft), item.answers) if answer.draft else 0.0,
         "fallback": answer.fallback,
@@ -107,6 +131,7 @@ def run_eval(pipeline: Pipeline, eval_set: EvalSet, *, generator: str | None = N
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate metrics; each is defined in the README's evaluation section."""
     answerable = [r for r in results if r["answerable"]]
+    scored = [r for r in answerable if r["type"] != "multi-part"]  # rows with gold short answers
     unanswerable = [r for r in results if not r["answerable"]]
     shown = [r for r in results if not r["refused"]]
     refused = [r for r in results if r["refused"]]
@@ -118,8 +143,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "questions": len(results), "answerable": len(answerable), "unanswerable": len(unanswerable),
         "hit@1": m.mean([m.hit_at(x, 1) for x in ranks]), "hit@3": m.mean([m.hit_at(x, 3) for x in ranks]),
         "hit@5": m.mean([m.hit_at(x, 5) for x in ranks]), "mrr": m.mean([m.reciprocal_rank(x) for x in ranks]),
-        "exact_match": m.mean([r["em"] for r in answerable]), "f1": m.mean([r["f1"] for r in answerable]),
-        "contains_gold": m.mean([r["contains_gold"] for r in answerable]),
+        "exact_match": m.mean([r["em"] for r in scored]), "f1": m.mean([r["f1"] for r in scored]),
+        "contains_gold": m.mean([r["contains_gold"] for r in scored]),
+        "parts_accuracy": m.mean([r["parts_correct"] for r in results if r.get("parts_correct") is not None]),
         "draft_contains_gold": m.mean([r.get("draft_contains_gold", 0.0) for r in answerable]),
         "fallback_rate": m.mean([float(r.get("fallback", False)) for r in shown]),
         "citation_precision": (sum(r["citations_correct"] for r in answerable if not r["refused"]) / cited
@@ -130,6 +156,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "refusal_precision": (sum(not r["answerable"] for r in refused) / len(refused)) if refused else None,
         "false_refusal_rate": m.mean([float(r["refused"]) for r in answerable]),
         "unsupported_sentences": sum(r["unsupported_sentences"] for r in results),
+        "degenerate_answers": sum(bool(r.get("degenerate")) for r in results),
+        "key_sentence_recall": m.mean([r["key_sentence_recall"] for r in results
+                                       if r.get("key_sentence_recall") is not None]),
+        "short_answer_rate": m.mean([float(r.get("short_answer") is not None) for r in answerable]),
         "latency_ms": {s: {"p50": m.percentile(v, 50), "p95": m.percentile(v, 95)} for s, v in stage.items()},
         "tokens_per_s": m.mean(speeds),
         "generator": results[0]["generator"].split("+")[0] if results else None,

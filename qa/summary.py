@@ -1,0 +1,78 @@
+"""Answers that need several sentences: open questions (why/how) and summaries of a document.
+Sentences are chosen for coverage, not redundancy (maximal marginal relevance), and shown in
+document order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from qa.evidence import Evidence, is_prose, passage_sentences
+from qa.options import ScoringOptions
+from qa.protocols import Embedder
+from qa.types import Hit, Span
+
+
+def _mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, redundancy: float) -> list[int]:
+    chosen: list[int] = []
+    while len(chosen) < min(k, len(relevance)):
+        best, best_score = -1, -np.inf
+        for i in range(len(relevance)):
+            if i in chosen:
+                continue
+            overlap = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            score = float(relevance[i]) - redundancy * overlap
+            if score > best_score:
+                best, best_score = i, score
+        chosen.append(best)
+    return chosen
+
+
+def in_document_order(evidence: Sequence[Evidence]) -> list[Evidence]:
+    return sorted(evidence, key=lambda e: (e.hit.chunk.doc_id, e.span.start))
+
+
+_REASON = re.compile(r"\b(because|since|due to|as a result|so that|in order to|saying|said|reasons?|thanks to|"
+                     r"owing to|led to|caus(e|ed|es)|why|therefore|signals?|means?)\b", re.IGNORECASE)
+
+
+def open_answer(ranked: Sequence[Evidence], embedder: Embedder, options: ScoringOptions,
+                reason: bool = False) -> list[Evidence]:
+    """The sentences an open question's answer rests on: those scoring close to the best, chosen for
+    coverage; the best first (it leads; for "why", one that gives a reason is preferred), the others in
+    document order."""
+    if not ranked:
+        return []
+    pool = [e for e in ranked[:12] if e.score >= options.open_ratio * ranked[0].score]
+    relevance = np.array([e.score + (options.reason_cue_bonus if reason and _REASON.search(e.text) else 0.0)
+                          for e in pool])
+    vectors = embedder.encode([e.text for e in pool])
+    picked = _mmr(relevance, vectors, options.max_open_sentences, options.redundancy_weight)
+    rest = in_document_order([pool[i] for i in picked[1:]])
+    return [pool[picked[0]], *rest]
+
+
+def document_hits(chunks: Sequence, doc_id: str) -> list[Hit]:
+    """Every chunk of one document as a passage (for a summary of the whole document)."""
+    own = sorted((c for c in chunks if c.doc_id == doc_id), key=lambda c: c.start)
+    return [Hit(c, 0.0, i) for i, c in enumerate(own, start=1)]
+
+
+def summary(hits: Sequence[Hit], embedder: Embedder, options: ScoringOptions) -> list[Evidence]:
+    """A cited summary: the document's prose sentences closest to its centroid, chosen for coverage,
+    in document order."""
+    sents = [s for s in passage_sentences(hits) if is_prose(s[3])]
+    if not sents:
+        return []
+    vectors = embedder.encode([s[3] for s in sents])
+    centroid = vectors.mean(axis=0)
+    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+    relevance = vectors @ centroid
+    picked = _mmr(relevance, vectors, options.summary_sentences, options.redundancy_weight)
+    out = [Evidence(sents[i][0], sents[i][1], sents[i][2], sents[i][3], float(relevance[i]), 1.0) for i in picked]
+    return in_document_order(out)
+
+
+__all__ = ["Span", "document_hits", "in_document_order", "open_answer", "summary"]
