@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings of chunks and of their paragraphs, fused by
-weighted reciprocal rank; the top k are then spread over distinct paragraphs.
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings of chunks and a BM25 ranking of their
+paragraphs, fused by weighted reciprocal rank; the top k are then spread over distinct paragraphs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ class FusionOptions:
     rrf_k: int = _default("rrf_k")
     dense_weight: float = _default("dense_weight")
     lexical_weight: float = _default("lexical_weight")
-    paragraph_weight: float = _default("paragraph_weight")
     paragraph_lexical_weight: float = _default("paragraph_lexical_weight")
     diverse: bool = _default("diverse_hits")
 
@@ -36,7 +35,7 @@ class FusionOptions:
     def from_settings(cls, settings: Settings, k: int = 0) -> FusionOptions:
         """The settings' fusion options, with at least `k` candidates per retriever."""
         return cls(max(settings.candidates, k), settings.rrf_k, settings.dense_weight, settings.lexical_weight,
-                   settings.paragraph_weight, settings.paragraph_lexical_weight, settings.diverse_hits)
+                   settings.paragraph_lexical_weight, settings.diverse_hits)
 
 
 FUSION_FIELDS = tuple(f.name for f in fields(FusionOptions))
@@ -79,40 +78,25 @@ class HybridRetriever:
         weights = {"dense": opts.dense_weight, "bm25": opts.lexical_weight}
         paras = paragraph_map(self.store)
         candidates = dict.fromkeys(rankings["dense"] + rankings["bm25"])
-        if opts.paragraph_weight > 0:
-            rankings["paragraph"] = self._paragraph_ranking(qvec, candidates)
-            weights["paragraph"] = opts.paragraph_weight
         if opts.paragraph_lexical_weight > 0:
-            found = paras.lexical(self.store).search(query, opts.candidates)
-            rank = {p: i for i, (p, _) in enumerate(found, start=1)}
-            rankings["paragraph_bm25"] = {r: rank[int(paras.para[r])] for r in candidates
-                                          if int(paras.para[r]) in rank}
-            weights["paragraph_bm25"] = opts.paragraph_lexical_weight
+            best = paras.lexical(self.store).search(query, opts.candidates)
+            para_rank = {p: i for i, (p, _) in enumerate(best, start=1)}
+            rankings["paragraph"] = {r: para_rank[int(paras.para[r])] for r in candidates
+                                     if int(paras.para[r]) in para_rank}
+            weights["paragraph"] = opts.paragraph_lexical_weight
         fused = reciprocal_rank_fusion(rankings, weights, opts.rrf_k)
         groups = _spread(fused, paras.para, self.store.chunks, k) if opts.diverse else [[f] for f in fused[:k]]
         bm25_scores = dict(lexical)
         hits = []
         for rank, group in enumerate(groups, start=1):
             rows = [row for row, _, _ in group]
-            names = tuple(dict.fromkeys(n for _, _, found in group for n in found if not n.startswith("paragraph")))
+            names = tuple(dict.fromkeys(n for _, _, found in group for n in found if n != "paragraph"))
             lexical_scores = [bm25_scores[r] for r in rows if r in bm25_scores]
             hits.append(Hit(chunk=_merged([self.store.chunks[r] for r in rows], self.store),
-                            score=group[0][1], rank=rank, retrievers=names or ("paragraph",),
+                            score=group[0][1], rank=rank, retrievers=names,
                             dense_score=float(np.max(self.store.vectors[rows] @ qvec)),
                             lexical_score=max(lexical_scores) if lexical_scores else None))
         return hits
-
-    def _paragraph_ranking(self, qvec: np.ndarray, rows: dict[int, None]) -> dict[int, int]:
-        """Each candidate row gets the rank of its paragraph among the candidates' paragraphs, ranked by
-        the cosine of the query with the normalised sum of the paragraph's chunk vectors (no model call)."""
-        paras = paragraph_map(self.store)
-        spans = {int(paras.para[r]): (int(paras.first[r]), int(paras.last[r])) for r in rows}
-        score = {}
-        for p, (a, b) in spans.items():
-            v = self.store.vectors[a:b].sum(axis=0)
-            score[p] = float(v @ qvec) / (float(np.linalg.norm(v)) or 1.0)
-        rank = {p: i for i, p in enumerate(sorted(score, key=lambda p: (-score[p], p)), start=1)}
-        return {r: rank[int(paras.para[r])] for r in rows}
 
 
 Fused = tuple[int, float, tuple[str, ...]]

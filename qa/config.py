@@ -58,8 +58,6 @@ class Settings(BaseSettings):
     rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion: weight / (rrf_k + rank) per ranking.")
     dense_weight: float = Field(0.6, ge=0.0, description="Weight of the chunks' dense (cosine) ranking.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the chunks' BM25 ranking.")
-    paragraph_weight: float = Field(
-        0.0, ge=0.0, description="Weight of the ranking of the candidates' paragraphs (dense, whole paragraph).")
     paragraph_lexical_weight: float = Field(
         1.0, ge=0.0, description="Weight of the BM25 ranking of whole paragraphs (candidates' paragraphs only).")
     diverse_hits: bool = Field(
