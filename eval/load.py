@@ -105,7 +105,7 @@ async def run(base: str, generator: str, clients: int, seconds: float, abandon: 
     await asyncio.gather(*(client(base, generator, started + seconds, w, log, counter, abandon)
                            for w in range(clients)))
     elapsed = time.perf_counter() - started
-    summary = {"generator": generator, "clients": clients, "abandon": abandon, "seconds": round(elapsed, 1),
+    summary = {"generator": generator, "clients": clients, "abandon_fraction": abandon, "seconds": round(elapsed, 1),
                "load_before": round(os.getloadavg()[0], 2), "requests": len(log),
                "errors": sum(not r["ok"] for r in log), "throughput_rps": round(len(log) / elapsed, 2)}
     for kind in ("search", "ask", "abandon"):
