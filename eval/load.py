@@ -100,13 +100,14 @@ def percentiles(values: list[float]) -> dict:
 
 async def run(base: str, generator: str, clients: int, seconds: float, abandon: float = 0.0) -> dict:
     log: list = []
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     counter = [0]
     await asyncio.gather(*(client(base, generator, started + seconds, w, log, counter, abandon)
                            for w in range(clients)))
     elapsed = time.perf_counter() - started
-    summary = {"generator": generator, "clients": clients, "abandon": abandon, "seconds": round(elapsed, 1),
-               "load_before": round(os.getloadavg()[0], 2), "requests": len(log),
+    summary = {"generator": generator, "clients": clients, "abandon_fraction": abandon, "seconds": round(elapsed, 1),
+               "load_before": round(load_before, 2), "requests": len(log),
                "errors": sum(not r["ok"] for r in log), "throughput_rps": round(len(log) / elapsed, 2)}
     for kind in ("search", "ask", "abandon"):
         rows = [r for r in log if r["kind"] == kind]

@@ -63,3 +63,14 @@ def test_slugify():
     assert slugify("South Korea & Japan!") == "south-korea-japan"
     assert slugify("***").startswith("document-") and slugify("***") != slugify("???")
     assert slugify("日本語") == "日本語" and slugify("Ελληνικά") == "ελληνικά"
+
+
+def test_pdf_limits_pages_and_extraction_time():
+    from tests.security.pdfs import decompression_bomb, many_pages
+
+    with pytest.raises(DocumentError, match="12 pages; the limit is 10"):
+        load_bytes("long.pdf", many_pages(12), max_pdf_pages=10)
+    with pytest.raises(DocumentError, match="takes over"):
+        load_bytes("slow.pdf", many_pages(3), max_seconds=1e-9)
+    with pytest.raises(DocumentError, match="decompression limit"):
+        load_bytes("bomb.pdf", decompression_bomb())

@@ -48,7 +48,6 @@ def read_until(sock: socket.socket, marker: bytes) -> bytes:
 
 @pytest.mark.parametrize(("path", "body", "marker"), [
     ("/v1/ask/stream", {"question": QUESTION}, b"event: token"),
-    ("/v1/ask?stream=true", {"question": QUESTION}, b"event: token"),
     ("/v1/chat/completions", {"model": "article-qa", "stream": True,
                               "messages": [{"role": "user", "content": QUESTION}]}, b"chat.completion.chunk"),
 ])
