@@ -67,7 +67,7 @@ def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: fl
         return False
     if question.answer_type in ("date", "number") and question.kind == "factoid":
         span = best_span(question, e.text)
-        return span is not None and span.score >= options.min_typed_span
+        return span is not None and span.typed and span.score >= options.min_typed_span
     return True
 
 

@@ -13,7 +13,8 @@ Kind = Literal["factoid", "open", "summary", "list", "yesno"]
 
 _SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|overview|main (point|idea|argument|message|takeaway|theme|topic)s?|gist|key points|"
-    r"tl;?dr|what is (the|this) (article|text|document|piece) about|what does (the|this) (article|text) (say|argue))\b",
+    r"tl;?dr)\b|\bwhat is (the|this) (article|text|document|piece) about\W*$"
+    r"|\bwhat does (the|this) (article|text) (say|argue)\W*$",
     re.IGNORECASE)
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b",
                      re.IGNORECASE)
