@@ -4,14 +4,15 @@ expected answer type. A changed year, another entity or a one-sided negation mea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.evidence import Evidence
 from qa.options import ScoringOptions
 from qa.question import Question
 from qa.short_answer import Span, best_span
-from qa.text import contains_token, has_negation
+from qa.text import contains_token, content_terms, has_negation
+from qa.types import Document
 
 
 @dataclass(frozen=True)
@@ -27,31 +28,55 @@ class Alignment:
         return bool(self.evidence)
 
 
-def _context(e: Evidence) -> str:
-    """The sentence's passage and its document's title: where a question's names may be mentioned."""
-    return f"{e.hit.chunk.text} {e.hit.chunk.doc_id.replace('-', ' ')}"
+def paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph (text between blank lines) holding [start, end)."""
+    lo = text.rfind("\n\n", 0, start)
+    hi = text.find("\n\n", end)
+    return text[lo + 2 if lo >= 0 else 0:hi if hi >= 0 else len(text)]
 
 
-def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: float = 0.0) -> bool:
+def _context(e: Evidence, documents: Mapping[str, Document]) -> str:
+    """Where the names a question relies on may stand: the sentence's paragraph (SQuAD 2.0 writes its
+    unanswerables against the paragraph: "It opened in 1876." answers "When did Busan Port open?" when
+    the paragraph is about Busan Port) and the document's title."""
+    doc = documents.get(e.hit.chunk.doc_id)
+    if doc is None:
+        return f"{e.hit.chunk.text} {e.hit.chunk.doc_id.replace('-', ' ')}"
+    return f"{paragraph(doc.text, e.span.start, e.span.end)} {doc.title}"
+
+
+def mentions(context: str, fact: str) -> bool:
+    """A question's name or number in the context: as whole tokens, or every stem of it
+    ("Chinese-like" is mentioned by "Chinese ... like", "Sheepshanks'" by "Sheepshanks")."""
+    if contains_token(context, fact):
+        return True
+    stems = content_terms(fact)
+    return bool(stems) and stems <= content_terms(context)
+
+
+def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: float = 0.0,
+           documents: Mapping[str, Document] | None = None) -> bool:
     if e.score - penalty < options.min_evidence:
         return False
-    context = _context(e)
-    if not all(contains_token(context, n) for n in question.numbers + question.names):
+    context = _context(e, documents or {})
+    if question.attribute and not mentions(context, question.attribute):
+        return False
+    if not all(mentions(context, n) for n in question.numbers + question.names):
         return False
     if question.negated and not has_negation(e.text):
         return False
     if question.answer_type in ("date", "number") and question.kind == "factoid":
         span = best_span(question, e.text)
-        return span is not None and span.score >= options.min_typed_span
+        return span is not None and span.typed and span.score >= options.min_typed_span
     return True
 
 
 def align(question: Question, ranked: Sequence[Evidence], options: ScoringOptions,
-          penalty: float = 0.0) -> Alignment:
+          penalty: float = 0.0, documents: Mapping[str, Document] | None = None) -> Alignment:
     """The aligned sentences among the best `options.align_depth` evidence sentences; `penalty` lowers
     every evidence score (the share of question words the corpus lacks)."""
     top = ranked[:options.align_depth]
-    good = tuple(e for e in top if aligns(question, e, options, penalty))
+    good = tuple(e for e in top if aligns(question, e, options, penalty, documents))
     if not good:
         return Alignment(question, ())
     span = best_span(question, good[0].text) if question.kind in ("factoid", "list") else None

@@ -11,13 +11,14 @@ from qa.citations import render_text, renumber
 from qa.compose import Draft, compose, on_topic_claims, quote_of
 from qa.evidence import Evidence, best_evidence, rank_evidence, unknown_facts, unknown_share
 from qa.grounding import verify
+from qa.index.store import IndexStore
 from qa.options import ScoringOptions
 from qa.prompt import REFUSAL, is_refusal
 from qa.protocols import Embedder
 from qa.question import Question, analyze
 from qa.summary import document_hits, open_answer, summary
 from qa.text import contains_token
-from qa.types import Answer, Chunk, Hit, Part, ShortAnswer
+from qa.types import Answer, Hit, Part, ShortAnswer
 
 SUMMARY_LEAD = "The article's main points, in its own words:"
 NOT_ANSWERED = "The article does not say:"
@@ -45,25 +46,29 @@ class Plan:
         return tuple(Part(a.question.text, a.answered) for a in self.parts) if self.multi_part else ()
 
 
-def gate(question: str, query: str, parts: Sequence[tuple[str, str, Sequence[Hit]]], chunks: Sequence[Chunk],
-         vocabulary: set[str], embedder: Embedder, options: ScoringOptions) -> Plan:
+def gate(question: str, query: str, parts: Sequence[tuple[str, str, Sequence[Hit]]], store: IndexStore,
+         embedder: Embedder, options: ScoringOptions) -> Plan:
     """Decide what can be answered. `parts` are (part question, its retrieval query, its hits); one
     part is the whole question."""
     whole = analyze(question)
+    vocabulary = store.lexical.vocabulary
     hits = _union([h for _, _, part_hits in parts for h in part_hits])
     ranked = tuple(rank_evidence(query, hits, embedder))
     if whole.kind == "summary" and hits:
-        doc_hits = document_hits(chunks, hits[0].chunk.doc_id)
+        doc_hits = document_hits(store.chunks, hits[0].chunk.doc_id)
         return Plan(whole, tuple(doc_hits), ranked, summary=tuple(summary(doc_hits, embedder, options)))
     best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-    if not ranked or best_dense < options.min_retrieval_score or unknown_facts(query, vocabulary):
+    if not ranked or best_dense < options.min_retrieval_score:
         return Plan(whole, hits, ranked, (Alignment(whole, ()),))
     alignments = []
     for text, part_query, _ in parts:
         q = whole if len(parts) == 1 else analyze(text)
+        if unknown_facts(q.names + q.numbers, vocabulary):  # a name or number the corpus never mentions
+            alignments.append(Alignment(q, ()))
+            continue
         part_ranked = ranked if len(parts) == 1 else rank_evidence(part_query, hits, embedder)
         penalty = options.unknown_term_penalty * unknown_share(part_query, vocabulary)
-        alignments.append(align(q, part_ranked, options, penalty))
+        alignments.append(align(q, part_ranked, options, penalty, store.documents))
     return Plan(whole, hits, ranked, tuple(alignments))
 
 

@@ -17,12 +17,13 @@ import numpy as np
 
 from qa.citations import answer_sentences, markers, strip_markers, with_markers
 from qa.evidence import passage_sentences
+from qa.options import DEFAULTS
 from qa.prompt import is_refusal
 from qa.protocols import Embedder
 from qa.text import content_terms, coverage, degenerate, missing_facts, reverses
 from qa.types import Citation, Hit
 
-LEXICAL_WEIGHT = 0.5
+LEXICAL_WEIGHT = DEFAULTS.lexical_weight
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class ScoringOptions:
     # --- open and summary answers (qa.summary) ---
     open_ratio: float = 0.65            # open answers use sentences scoring at least this share of the best
     max_open_sentences: int = 4         # at most this many sentences in an open answer
+    min_open_sentences: int = 3         # ... and at least this many (of the aligned ones)
     reason_cue_bonus: float = 0.1       # "why": a sentence that gives a reason ("because", "saying") leads
     summary_sentences: int = 5          # sentences in a summary of a document
     redundancy_weight: float = 0.5      # MMR: penalty on similarity to sentences already chosen

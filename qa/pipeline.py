@@ -197,7 +197,7 @@ class Pipeline:
         query, parts = self._retrieve(question, history, store, settings)
         retrieved = time.perf_counter()
         generator = self.generator(settings.generator)
-        plan = gate(question, query, parts, store.chunks, store.lexical.vocabulary, self.embedder, options)
+        plan = gate(question, query, parts, store, self.embedder, options)
         base = Answer(answer=REFUSAL, citations=(), grounded=False, refused=True, generator=generator.name,
                       model=generator.model, hits=plan.hits, query=query, parts=plan.part_list())
         if plan.refused:

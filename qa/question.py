@@ -13,7 +13,8 @@ Kind = Literal["factoid", "open", "summary", "list", "yesno"]
 
 _SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|overview|main (point|idea|argument|message|takeaway|theme|topic)s?|gist|key points|"
-    r"tl;?dr|what is (the|this) (article|text|document|piece) about|what does (the|this) (article|text) (say|argue))\b",
+    r"tl;?dr)\b|\bwhat is (the|this) (article|text|document|piece) about\W*$"
+    r"|\bwhat does (the|this) (article|text) (say|argue)\W*$",
     re.IGNORECASE)
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall|may|might)\b",
                      re.IGNORECASE)
@@ -24,8 +25,8 @@ _OPEN = re.compile(r"^(why|how)\b(?!\s+(many|much|long|old|far|big|large|tall|hi
 _LIST = re.compile(r"^(list|name)\b|\bwhat (are|were) (the|some) (\w+ )?(ways|steps|reasons|points|things|issues|"
                    r"outcomes|examples|areas|goals)\b", re.IGNORECASE)
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("date", re.compile(r"\bwhen\b|\b(what|which|in which|in what) (year|date|month|day|century|decade|time|season)"
-                        r"\b|\bhow long ago\b|\bsince when\b", re.IGNORECASE)),
+    ("date", re.compile(r"^\W*(?:\w+,\s*)?when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade|"
+                        r"time|season)\b|\bhow long ago\b|\bsince when\b", re.IGNORECASE)),
     ("number", re.compile(r"\bhow (many|much|long|old|far|big|large|tall|high|often|few|fast|deep|wide)\b|"
                           r"\bwhat (number|percentage|percent|proportion|amount|share|size|age|fraction)\b",
                           re.IGNORECASE)),
@@ -35,11 +36,15 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _WH = re.compile(r"\b(who|whom|whose|what|when|where|why|which|how)\b", re.IGNORECASE)
 # ", and where was it held?" / " and when did" / "; why": the start of another part
-_PART_BREAK = re.compile(r"\s*(?:[,;]\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)(?=(?:who|whom|whose|what|when|where|"
+_PART_BREAK = re.compile(r"\s*(?:[,;]\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
+                         r"(?=(?:(?:in|on|at|for|by|from|to|with)\s+)?(?:who|whom|whose|what|when|where|"
                          r"why|which|how|did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b)",
                          re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?])\s+(?=\S)")
 MIN_PART_WORDS = 3
+_ATTRIBUTE = re.compile(r"\bwhat (?:is|was|are|were) the ([a-z]+) of\b", re.IGNORECASE)
+_GENERIC = {"name", "names", "title", "term", "word", "type", "kind", "sort", "form", "purpose", "goal", "role",
+            "result", "effect", "meaning", "main", "first", "last", "other", "one", "part", "use", "subject"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Question:
     negated: bool
     terms: frozenset[str]
     subject_asked: bool = False  # "Who hosted ...?", "What caused ...?": the answer is the verb's subject
+    attribute: str = ""  # "What is the population of Seoul?" -> "population": the source must name it
 
 
 def answer_type(text: str, kind: Kind) -> str:
@@ -90,8 +96,10 @@ def analyze(text: str) -> Question:
     wh = (_WH.search(text).group(1).lower() if _WH.search(text) else "")
     subject = re.match(r"\s*(who|what|which \w+)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|has\b|have\b)"
                        r"\w+(ed|s)\b", text, re.IGNORECASE) is not None
+    found = _ATTRIBUTE.search(text)
+    attribute = found.group(1).lower() if found and found.group(1).lower() not in _GENERIC else ""
     return Question(text, kind, answer_type(text, kind), wh, names, numbers, has_negation(text),
-                    frozenset(content_terms(text)), subject)
+                    frozenset(content_terms(text)), subject, attribute)
 
 
 def split_parts(text: str) -> list[str]:

@@ -35,9 +35,9 @@ _PRECEDES_DATE = {"in", "on", "since", "until", "by", "during", "from", "after",
 MAX_SPAN_TOKENS = 10
 TYPE_MATCH = 1.0
 TYPE_MISMATCH = -0.6
-NAME_BONUS = 0.35
+NAME_BONUS = 0.6
 CONTEXT_BONUS = 0.25
-ANCHOR_WEIGHT = 0.5
+ANCHOR_WEIGHT = 0.25
 DISTANCE_WEIGHT = 0.04
 LENGTH_WEIGHT = 0.06
 TYPICAL_LENGTH = 4
@@ -52,6 +52,7 @@ class Span:
     start: int
     end: int
     score: float
+    typed: bool = False  # of the question's expected answer type (a date for "when", ...)
 
 
 def _tokens(sentence: str) -> list[tuple[str, int, int]]:
@@ -141,7 +142,8 @@ def candidates(question: Question, sentence: str) -> list[Span]:
         if not content_terms(text) and not any(ch.isdigit() for ch in text):
             continue
         score = _score(question, (i, j), tokens, anchors, typed, names)
-        out.append(Span(text, tokens[i][1], tokens[j - 1][2], score))
+        is_typed = (i, j) in typed.get(question.answer_type, ())
+        out.append(Span(text, tokens[i][1], tokens[j - 1][2], score, is_typed))
     return sorted(out, key=lambda s: (-s.score, s.start))
 
 

@@ -46,6 +46,8 @@ def open_answer(ranked: Sequence[Evidence], embedder: Embedder, options: Scoring
     if not ranked:
         return []
     pool = [e for e in ranked[:12] if e.score >= options.open_ratio * ranked[0].score]
+    if len(pool) < options.min_open_sentences:  # an open answer rests on more than one sentence
+        pool = list(ranked[:options.min_open_sentences])
     relevance = np.array([e.score + (options.reason_cue_bonus if reason and _REASON.search(e.text) else 0.0)
                           for e in pool])
     vectors = embedder.encode([e.text for e in pool])

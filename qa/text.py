@@ -7,8 +7,8 @@ import unicodedata
 
 from qa.index.lexical import tokenize
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*[A-Za-z0-9]|\b[A-Z]\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?\b")
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*[^\W_]|\b[A-Z]\b")
 # Capitalised words that are not names when they start a sentence or a clause.
 _COMMON = {
     "The", "A", "An", "In", "On", "At", "It", "Its", "This", "That", "These", "Those", "They", "He",

@@ -94,7 +94,7 @@ def score_item(item: EvalItem, answer: Answer, store: IndexStore, tokens: int | 
         "f1": m.f1(short, item.answers) if item.answerable and not answer.refused else 0.0,
         "key_sentence_recall": key_sentence_recall(item, answer),
         "parts_correct": parts_correct(item, answer),
-        "degenerate": any(degenerate(s.text) for s in answer.statements),
+        "degenerate": any(degenerate(s.text) for s in answer.statements if s.kind != "quote"),
         "status": answer.status, "split": item.split,
         "contains_gold": m.contains_gold(text, item.answers) if not answer.refused else 0.0,
         "draft_contains_gold": m.contains_gold(strip_markers(answer.draft), item.answers) if answer.draft else 0.0,
@@ -131,7 +131,7 @@ def run_eval(pipeline: Pipeline, eval_set: EvalSet, *, generator: str | None = N
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate metrics; each is defined in the README's evaluation section."""
     answerable = [r for r in results if r["answerable"]]
-    scored = [r for r in answerable if r["type"] != "multi-part"]  # rows with gold short answers
+    scored = [r for r in answerable if r.get("type") != "multi-part"]  # rows with gold short answers
     unanswerable = [r for r in results if not r["answerable"]]
     shown = [r for r in results if not r["refused"]]
     refused = [r for r in results if r["refused"]]
