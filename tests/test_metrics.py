@@ -99,3 +99,9 @@ def test_shown_statements_are_checked_against_their_own_citations():
                                        Statement(quote, (1,), "quote"))) == 0
     assert unsupported_sentences(shown(Statement("They met in Seoul.", (1,)))) == 1
     assert unsupported_sentences(shown(Statement("They met in Seoul.", ()))) == 1
+
+
+def test_every_headline_metric_is_explained():
+    from qa.evaluation.report import EXPLAINED, HEADLINE
+
+    assert set(HEADLINE) <= set(EXPLAINED)
