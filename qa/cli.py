@@ -126,19 +126,21 @@ def ask(question: str,
 
     settings = _settings(index, generator=generator, top_k=k)
     pipeline = _pipeline(settings)
-    show = stream and not as_json
+    show = stream and not as_json  # the stream carries verified text only, so it is the answer itself
     answer = _final_answer(pipeline.ask_stream(question),
-                           lambda delta: err.print(delta, end="", style="dim", highlight=False) if show else None)
+                           (lambda delta: out.print(delta, end="", style="bold", markup=False, highlight=False))
+                           if show else None)
     if as_json:
         print(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
         return
-    if stream:
-        err.print()
-    badge = "refused" if answer.refused else "grounded" if answer.grounded else "unverified"
-    out.print(f"[bold]{answer.answer}[/bold]  [{badge}]", highlight=False)
+    if show:
+        out.print()
+    else:
+        out.print(answer.answer, style="bold", markup=False, highlight=False)
+    out.print(f"({answer.status})", style="dim", markup=False, highlight=False)
     for c in answer.citations:
         out.print(f"  [{c.n}] {c.doc_id} [{c.start}:{c.end}] “{c.quote}” (support {c.support:.2f})",
-                  highlight=False)
+                  markup=False, highlight=False)
     out.print(f"  {answer.generator} · {answer.model} · {answer.timings['total_ms']:.0f} ms", style="dim")
 
 

@@ -33,6 +33,13 @@ def test_build_info_search_json(tmp_path):
     assert [h["rank"] for h in hits] == [1, 2, 3]
     assert set(hits[0]) >= {"rank", "score", "doc_id", "chunk_id", "start", "end", "text"}
     assert "Kurt Campbell" in hits[0]["text"]
+    for streamed in ("--stream", "--no-stream"):
+        asked = qa("ask", "Who hosted the retreat in rural Virginia?", "--generator", "extractive", streamed,
+                   env_index=index)
+        assert asked.returncode == 0, asked.stderr
+        # the answer once (streamed or not), then its status in words (not swallowed as markup)
+        assert asked.stdout.count("Kurt Campbell hosted") == 2  # the answer, and its citation's quote
+        assert "(grounded)" in asked.stdout and "[1] south-korea-japan-security-ties" in asked.stdout
 
 
 def test_errors_are_one_line_with_nonzero_exit(tmp_path):
