@@ -63,7 +63,8 @@ def test_openai_client(server):
     from openai import OpenAI
 
     client = OpenAI(base_url=f"{server}/v1", api_key="unused")
-    assert "article-qa-extractive" in [m.id for m in client.models.list()]
+    models = [m.id for m in client.models.list()]
+    assert "article-qa-extractive" in models and "article-qa-openai" not in models  # not configured here
     question = "In what year were the Code for Unplanned Encounters at Sea guidelines established?"
     completion = client.chat.completions.create(model="article-qa", messages=[{"role": "user", "content": question}])
     text = completion.choices[0].message.content

@@ -17,7 +17,7 @@ from qa.ui.session import MAX_PENDING, Live
 from qa.ui.view import Ctx, View, render, render_draft
 
 from qa.errors import QAError
-from qa.generators import GENERATOR_NAMES
+from qa.generators import available_generators
 from qa.types import Answer
 
 EXAMPLES = [
@@ -69,7 +69,7 @@ def build_chat_panel(ctx: Ctx) -> ChatPanel:
         regenerate = gr.Button("↻ Regenerate", size="sm", elem_id="qa-regenerate")
         edit = gr.Button("✎ Edit last question", size="sm", elem_id="qa-edit")
     announce = gr.HTML(elem_classes="qa-sr-only", elem_id="qa-announce")
-    names = [n for n in GENERATOR_NAMES if n != "openai" or settings.openai_base_url]
+    names = available_generators(settings)
     with gr.Accordion("Answer settings (for your next questions in this tab)", open=False):
         generator = gr.Dropdown([(generator_words(n), n) for n in names], value=settings.generator,
                                 label="Who writes the answer", elem_id="qa-generator")

@@ -15,7 +15,7 @@ from qa.errors import QAError
 from qa.evaluation.datasets import load_eval_set
 from qa.evaluation.report import explained_markdown, report_fragment
 from qa.evaluation.runner import run_eval, summarize
-from qa.generators import GENERATOR_NAMES
+from qa.generators import available_generators
 from qa.pipeline import Pipeline
 
 BUNDLED_SET = bundled_question_set()
@@ -55,7 +55,7 @@ def build_eval_tab(pipeline: Pipeline) -> None:
     gr.Markdown("Run a question set (JSONL/CSV rows `id, question, answers, evidence, history`, or SQuAD "
                 "JSON) through the same pipeline as the chat, on the shared index. Without an upload, the bundled "
                 f"set about the article is used. At most {MAX_UI_QUESTIONS} questions here; use `qa eval` for more.")
-    names = [n for n in GENERATOR_NAMES if n != "openai" or settings.openai_base_url]
+    names = available_generators(settings)
     with gr.Row():
         upload = gr.File(label="Question set (optional)", file_types=[".jsonl", ".json", ".csv"], type="filepath")
         with gr.Column():

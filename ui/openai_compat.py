@@ -17,8 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from qa.ui.schemas import ErrorResponse, RequestModels
 from qa.ui.streaming import event_stream
 
-from qa.config import GeneratorName
+from qa.config import GeneratorName, Settings
 from qa.errors import InvalidInputError, NotFoundError
+from qa.generators import available_generators
 from qa.pipeline import Pipeline, StreamEvent
 from qa.serialize import citation_json
 from qa.types import Answer, Turn
@@ -27,8 +28,9 @@ MODEL_PREFIX = "article-qa"
 GENERATORS: tuple[str, ...] = get_args(GeneratorName)
 
 
-def model_ids() -> list[str]:
-    return [MODEL_PREFIX] + [f"{MODEL_PREFIX}-{g}" for g in GENERATORS]
+def model_ids(settings: Settings) -> list[str]:
+    """The default model, then one per generator this server can run."""
+    return [MODEL_PREFIX] + [f"{MODEL_PREFIX}-{g}" for g in available_generators(settings)]
 
 
 def _generator_for(model: str) -> str | None:
@@ -59,7 +61,7 @@ def openai_router(pipeline: Pipeline, models: RequestModels) -> APIRouter:
     def list_models() -> dict:
         created = int(time.time())
         return {"object": "list", "data": [{"id": m, "object": "model", "created": created, "owned_by": "qa"}
-                                           for m in model_ids()]}
+                                           for m in model_ids(pipeline.settings)]}
 
     @router.post("/chat/completions", summary="OpenAI-compatible chat completion (answers cite [n])",
                  responses={200: {"content": {"text/event-stream": {}}}})

@@ -47,6 +47,21 @@ FACTORIES: dict[str, Callable[[Settings, Embedder], Generator]] = {
     "extractive": _extractive, "transformers": _transformers, "llamacpp": _llamacpp, "openai": _openai}
 
 
+def available_generators(settings: Settings) -> list[str]:
+    """The generators this installation can run: `openai` only when a server is configured, `llamacpp`
+    only when llama-cpp-python is installed (the `[llamacpp]` extra). Front ends offer these."""
+    import importlib.util
+
+    def ready(name: str) -> bool:
+        if name == "openai":
+            return bool(settings.openai_base_url)
+        if name == "llamacpp":
+            return importlib.util.find_spec("llama_cpp") is not None
+        return True
+
+    return [n for n in GENERATOR_NAMES if ready(n)]
+
+
 def create_generator(name: str, settings: Settings, embedder: Embedder) -> Generator:
     """Build (and load) the named backend; loading may take a while for model-backed ones."""
     factory = FACTORIES.get(name)
