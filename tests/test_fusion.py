@@ -30,7 +30,7 @@ def test_rrf_ties_are_stable():
 def test_hybrid_finds_lexical_only_match_and_reports_retrievers(fake_embedder):
     docs = [Document("d", "t", "Zanzibar cloves are famous. The weather is warm.\n\nPaint dries slowly.", "", "x")]
     store = IndexStore.build(docs, fake_embedder, ChunkingOptions(1, 0))
-    options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0, paragraph_weight=0.0,
+    options = FusionOptions(candidates=5, rrf_k=10, dense_weight=1.0, lexical_weight=2.0,
                             paragraph_lexical_weight=0.0, diverse=False)  # plain chunk fusion
     hits = HybridRetriever(store, fake_embedder, options).search("zanzibar", 3)
     assert hits[0].chunk.text == "Zanzibar cloves are famous."
