@@ -164,7 +164,11 @@ class Pipeline:
         elif generator.name == "extractive" or plan.summary or plan.multi_part:
             answer = evidence_answer(base, plan, self.embedder, options)
         else:
-            draft = self._generate(generator, question, plan.hits, history, settings)
+            pieces: list[str] = []
+            for piece in self._generate(generator, question, plan.hits, history, settings):
+                pieces.append(piece)
+                yield StreamEvent()  # an empty delta: a consumer that leaves now stops the generator
+            draft = "".join(pieces).strip()
             answer = (verified_answer(replace(base, draft=draft), draft, plan, self.embedder, options)
                       or replace(evidence_answer(replace(base, draft=draft), plan, self.embedder, options),
                                  fallback=True))
@@ -189,10 +193,17 @@ class Pipeline:
 
     @staticmethod
     def _generate(generator: Generator, question: str, hits: Sequence[Hit], history: Sequence[Turn],
-                  settings: Settings) -> str:
+                  settings: Settings) -> Iterator[str]:
+        """The draft, piece by piece; buffered by the caller, never shown before verification."""
         request = GenerationRequest(question, tuple(hits), build_messages(question, hits, history),
                                     settings.max_new_tokens, settings.temperature)
-        return "".join(generator.stream(request)).strip()
+        stream = generator.stream(request)
+        try:
+            yield from stream
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
 
     @staticmethod
     def _check_text(text: str, settings: Settings, what: str) -> str:

@@ -191,3 +191,24 @@ def test_a_looping_draft_is_never_shown_nor_grounded(store):
     pipeline, _ = make_pipeline(store, LOOP.replace("South Korean side accused the Japanese aircraft", "retreat"))
     answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
     assert "low-flying" not in answer.answer and answer.fallback and "Kurt Campbell" in answer.answer
+
+
+def test_an_abandoned_stream_closes_the_generator(store):
+    class Endless(ScriptedGenerator):
+        closed = False
+
+        def stream(self, request):
+            try:
+                while True:
+                    yield " word"
+            finally:
+                Endless.closed = True
+
+    gen = Endless("")
+    pipeline = Pipeline(Settings(generator="transformers", min_retrieval_score=0.0, min_evidence=0.0),
+                        HashingEmbedder(), store, {"transformers": gen})
+    events = pipeline.ask_stream("Who hosted a retreat in rural Virginia?")
+    for _, event in zip(range(5), events, strict=False):
+        assert event.delta == ""  # nothing of the unverified draft is shown
+    events.close()  # the client disconnected
+    assert Endless.closed
