@@ -124,7 +124,9 @@ def verified_answer(base: Answer, draft: str, plan: Plan, embedder: Embedder, op
     if not claims or is_refusal(draft):
         return None
     a = plan.parts[0]
-    quotes = [quote_of(e) for e in best_evidence(a.evidence)] if options.quote_evidence else []
+    evidence = (open_answer(a.evidence, embedder, options, reason=a.question.answer_type == "reason")
+                if a.question.kind in ("open", "list") else best_evidence(a.evidence))
+    quotes = [quote_of(e) for e in evidence] if options.quote_evidence else []
     lead: list[Draft] = []
     if a.span:  # the short answer leads unless the verified claims already say it
         if options.quote_evidence:

@@ -11,7 +11,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from collections.abc import Generator as Generator_
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -205,7 +204,11 @@ class Pipeline:
         elif generator.name == "extractive" or plan.summary or plan.multi_part:
             answer = evidence_answer(base, plan, self.embedder, options)
         else:
-            draft = yield from self._generate(generator, question, plan.hits, history, settings)
+            pieces: list[str] = []
+            for piece in self._generate(generator, question, plan.hits, history, settings):
+                pieces.append(piece)
+                yield StreamEvent()  # an empty delta: a consumer that leaves now stops the generator
+            draft = "".join(pieces).strip()
             answer = (verified_answer(replace(base, draft=draft), draft, plan, self.embedder, options)
                       or replace(evidence_answer(replace(base, draft=draft), plan, self.embedder, options),
                                  fallback=True))
@@ -230,16 +233,17 @@ class Pipeline:
 
     @staticmethod
     def _generate(generator: Generator, question: str, hits: Sequence[Hit], history: Sequence[Turn],
-                  settings: Settings) -> Generator_[StreamEvent, None, str]:
-        """The generator's draft; an empty event per piece it writes, so that a consumer who leaves
-        (closes the stream) stops generation at the next token instead of after the whole draft."""
+                  settings: Settings) -> Iterator[str]:
+        """The draft, piece by piece; buffered by the caller, never shown before verification."""
         request = GenerationRequest(question, tuple(hits), build_messages(question, hits, history),
                                     settings.max_new_tokens, settings.temperature)
-        pieces = []
-        for piece in generator.stream(request):
-            pieces.append(piece)
-            yield StreamEvent()
-        return "".join(pieces).strip()
+        stream = generator.stream(request)
+        try:
+            yield from stream
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
 
     @staticmethod
     def _check_text(text: str, settings: Settings, what: str) -> str:

@@ -7,7 +7,7 @@ import unicodedata
 
 from qa.index.lexical import tokenize
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?\b")
+_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?\b")  # not the "2" of "m2" or "CO2"
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*[^\W_]|\b[A-Z]\b")
 # Capitalised words that are not names when they start a sentence or a clause.
 _COMMON = {

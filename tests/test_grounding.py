@@ -152,6 +152,8 @@ def test_names_match_whole_tokens_only():
     assert missing_facts("Carol ruled the empire.", "The Carolingian empire ruled.") == ["Carol"]
     assert missing_facts("It dates from 2014.", "It dates from 20140.") == ["2014"]
     assert missing_facts("Japan’s claim", "Japan's claim was denied.") == []
+    # a unit glued to a number is not a number of its own (was flagged in a verbatim SQuAD quote)
+    assert missing_facts("It covers 5,111 m2.", "plants covering 5,111 m2 (55,014.35 sq ft)") == []
 
 
 def test_whole_token_check_drops_a_claim_resting_on_a_longer_name(fake_embedder):
@@ -191,3 +193,24 @@ def test_a_looping_draft_is_never_shown_nor_grounded(store):
     pipeline, _ = make_pipeline(store, LOOP.replace("South Korean side accused the Japanese aircraft", "retreat"))
     answer = pipeline.ask("Who hosted a retreat in rural Virginia?")
     assert "low-flying" not in answer.answer and answer.fallback and "Kurt Campbell" in answer.answer
+
+
+def test_an_abandoned_stream_closes_the_generator(store):
+    class Endless(ScriptedGenerator):
+        closed = False
+
+        def stream(self, request):
+            try:
+                while True:
+                    yield " word"
+            finally:
+                Endless.closed = True
+
+    gen = Endless("")
+    pipeline = Pipeline(Settings(generator="transformers", min_retrieval_score=0.0, min_evidence=0.0),
+                        HashingEmbedder(), store, {"transformers": gen})
+    events = pipeline.ask_stream("Who hosted a retreat in rural Virginia?")
+    for _, event in zip(range(5), events, strict=False):
+        assert event.delta == ""  # nothing of the unverified draft is shown
+    events.close()  # the client disconnected
+    assert Endless.closed
