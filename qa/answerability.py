@@ -4,6 +4,7 @@ expected answer type. A changed year, another entity or a one-sided negation mea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -79,5 +80,18 @@ def align(question: Question, ranked: Sequence[Evidence], options: ScoringOption
     good = tuple(e for e in top if aligns(question, e, options, penalty, documents))
     if not good:
         return Alignment(question, ())
-    span = best_span(question, good[0].text) if question.kind in ("factoid", "list") else None
-    return Alignment(question, good, span)
+    return Alignment(question, good, lead_span(question, good[0].text))
+
+
+# "Who is Victor Cha?", "What is the Code for ...?": the answer is a description, not a span
+_DEFINITION = re.compile(r"^\s*(?i:who|what)\s+(?i:is|are|was|were)\s+(?:the\s+)?[A-Z]")
+
+
+def lead_span(question: Question, sentence: str) -> Span | None:
+    """The short answer that leads a factoid answer: only a span of the type the question asks for (a
+    date, a number, a name for who/where), never for a question asking what something or someone is.
+    An untyped phrase is too often the wrong one to show in bold (the cited sentence follows anyway)."""
+    if question.kind not in ("factoid", "list") or _DEFINITION.match(question.text):
+        return None
+    span = best_span(question, sentence)
+    return span if span is not None and span.typed else None

@@ -78,6 +78,16 @@ def test_short_answer_is_an_exact_span_of_the_cited_sentence(pipeline):
     assert when.short_answer is not None and when.short_answer.text == "May 26–27"
 
 
+@pytest.mark.parametrize("question", [
+    "Who is Victor Cha?",  # the answer is a description: a name nearby ("Washington") is not it
+    "What is the Code for Unplanned Encounters at Sea?",  # a phrase of no asked-for type ("adhere")
+    "What did Japan claim the South Korean destroyer did?",  # an action, not a span ("Peninsula")
+])
+def test_no_bold_lead_where_no_span_of_the_asked_type_answers(pipeline, question):
+    answer = pipeline.ask(question, generator="extractive")
+    assert answer.short_answer is None and not answer.refused and answer.citations
+
+
 @pytest.mark.parametrize(("answerable", "unanswerable"), [
     ("When was the China-Japan-ROK trilateral summit held?", "When was the China-Japan-US trilateral summit held?"),
     ("Who hosted a retreat in rural Virginia on May 31?", "Who hosted a retreat in rural Virginia on May 30?"),

@@ -18,7 +18,8 @@ BADGES = {  # status -> (css class, icon, words)
     "partial": ("partial", "◐", "Partly answered"),
     "refused": ("refused", "⚠", "Not in the article"),
 }
-GENERATOR_WORDS = {"transformers": "Local model", "extractive": "Extractive (no model)", "openai": "Remote server"}
+GENERATOR_WORDS = {"transformers": "Local model", "llamacpp": "Local model (llama.cpp)",
+                   "extractive": "Extractive (no model)", "openai": "Remote server"}
 # Characters that Markdown (or LaTeX/HTML) would read as syntax, and line breaks (a blank line would end
 # the HTML block): written as numeric entities, which every Markdown renderer shows literally.
 _MD_SYNTAX = set("[]()!*_`~#$|\\{}<>&\"'=+-.:\n\r")
