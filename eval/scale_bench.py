@@ -91,7 +91,7 @@ def throughput(docs: list[Document], embedder: SentenceTransformerEmbedder, sett
     store = IndexStore.build(docs, embedder, chunking_options(settings), settings.ann, settings.ann_threshold)
     build_s = time.perf_counter() - t
     t = time.perf_counter()
-    compute.run(embedder._model.encode, texts, batch_size=embedder.batch_size, normalize_embeddings=True,
+    compute.run(embedder.model.encode, texts, batch_size=embedder.batch_size, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False)
     raw_s = time.perf_counter() - t
     return store, {"articles": len(docs), "chunks": len(texts), "build_s": round(build_s, 2),

@@ -51,12 +51,12 @@ class SentenceTransformerEmbedder:
 
         resolved = resolve_embed_model(model)
         try:
-            self._model = compute.run(SentenceTransformer, resolved.location, device="cpu")
+            self.model = compute.run(SentenceTransformer, resolved.location, device="cpu")
         except (OSError, ValueError) as err:
             raise ModelError(f"Cannot load embedding model '{model}': {err}") from None
         self.model_id = resolved.name
         self.description = resolved.describe()
-        self.dimension = int(self._model.get_embedding_dimension() or 0)
+        self.dimension = int(self.model.get_embedding_dimension() or 0)
         self.batch_size = batch_size
         # Passage sentences are embedded again for every question about them (evidence ranking and
         # verification); a bounded LRU of vectors makes those repeats free.
@@ -64,8 +64,8 @@ class SentenceTransformerEmbedder:
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         # short requests waiting for the compute thread: (texts, where their vectors go)
-        self._pending: list[tuple[list[str], Future[np.ndarray]]] = []
-        self._pending_lock = threading.Lock()
+        self.pending: list[tuple[list[str], Future[np.ndarray]]] = []  # read-only outside this class
+        self.pending_lock = threading.Lock()
         self.progress_threshold = progress_threshold
         log.info("Embedding model: %s", self.description)
 
@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
             if len(missing) >= self.progress_threshold:  # bulk (indexing): one call, with a progress bar
-                vectors = compute.run(self._encode_now, missing, show_progress)
+                vectors = compute.run(self.encode_now, missing, show_progress)
             else:
                 vectors = self._encode_with_others(missing)
             fresh = dict(zip(missing, vectors, strict=True))
@@ -91,9 +91,11 @@ class SentenceTransformerEmbedder:
                         self._cache.popitem(last=False)
         return np.ascontiguousarray(np.stack([found[t] for t in texts]), dtype=np.float32)
 
-    def _encode_now(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+    def encode_now(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        """Encode on the calling thread, with no cache and no batching with others (call it on the
+        compute thread: `compute.run(embedder.encode_now, texts)`)."""
         with _one_torch_thread() if len(texts) <= ONE_THREAD_MAX_TEXTS else nullcontext():
-            vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+            vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                          convert_to_numpy=True, show_progress_bar=show_progress)
         return np.asarray(vectors, dtype=np.float32)
 
@@ -101,23 +103,23 @@ class SentenceTransformerEmbedder:
         """Queue `texts` for the compute thread; requests that arrive while it is busy are encoded
         together in one batch (fewer, larger model calls under load)."""
         waiting: Future[np.ndarray] = Future()
-        with self._pending_lock:
-            self._pending.append((texts, waiting))
-            first = len(self._pending) == 1
+        with self.pending_lock:
+            self.pending.append((texts, waiting))
+            first = len(self.pending) == 1
         if first:
             compute.submit(self._encode_pending)
         return waiting.result()
 
     def _encode_pending(self) -> None:
-        with self._pending_lock:
-            batch, self._pending = self._pending, []
+        with self.pending_lock:
+            batch, self.pending = self.pending, []
         union = list(dict.fromkeys(t for texts, _ in batch for t in texts))
         try:
-            vectors = dict(zip(union, self._encode_now(union), strict=True))
+            vectors = dict(zip(union, self.encode_now(union), strict=True))
         except Exception:  # one caller's bad text must not fail the others: encode each caller alone
             for texts, waiting in batch:
                 try:
-                    waiting.set_result(self._encode_now(texts))
+                    waiting.set_result(self.encode_now(texts))
                 except BaseException as err:
                     waiting.set_exception(err)
             return

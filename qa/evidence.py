@@ -54,8 +54,19 @@ def expected_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def passage_sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, Span, str]]:
-    """(n, hit, span, text) for each distinct sentence, attributed to the first passage holding it."""
+@dataclass(frozen=True)
+class SourceSentence:
+    """One sentence of the retrieved passages: passage `n` (1-based) that first holds it, that hit,
+    its span in the document and its text."""
+
+    n: int
+    hit: Hit
+    span: Span
+    text: str
+
+
+def passage_sentences(hits: Sequence[Hit]) -> list[SourceSentence]:
+    """Each distinct sentence of the passages, attributed to the first passage holding it."""
     seen: set[tuple[str, int, int]] = set()
     out = []
     for n, hit in enumerate(hits, start=1):
@@ -65,7 +76,7 @@ def passage_sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, Span, str]]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append((n, hit, span, c.text[span.start - c.start:span.end - c.start]))
+            out.append(SourceSentence(n, hit, span, c.text[span.start - c.start:span.end - c.start]))
     return out
 
 
@@ -95,20 +106,20 @@ def rank_evidence(question: str, hits: Sequence[Hit], embedder: Embedder) -> lis
     """
     sents = passage_sentences(hits)
     if not _ABOUT_FRONT_MATTER.search(question):
-        sents = [s for s in sents if is_prose(s[3])]
+        sents = [s for s in sents if is_prose(s.text)]
     if not sents:
         return []
-    vectors = embedder.encode([question] + [s[3] for s in sents])
+    vectors = embedder.encode([question] + [s.text for s in sents])
     sims = vectors[1:] @ vectors[0]
     terms = content_terms(question)
     before = _previous_sentences(hits)
     wanted = expected_type(question)
     scored = []
-    for (n, hit, span, text), sim in zip(sents, np.asarray(sims), strict=True):
-        own = coverage(terms, text)
-        context = coverage(terms, before.get((hit.chunk.doc_id, span.start), "") + " " + text)
-        scored.append(Evidence(n, hit, span, text, float(sim), max(own, (own + context) / 2),
-                               bool(wanted and wanted.search(text))))
+    for s, sim in zip(sents, np.asarray(sims), strict=True):
+        own = coverage(terms, s.text)
+        context = coverage(terms, before.get((s.hit.chunk.doc_id, s.span.start), "") + " " + s.text)
+        scored.append(Evidence(s.n, s.hit, s.span, s.text, float(sim), max(own, (own + context) / 2),
+                               bool(wanted and wanted.search(s.text))))
     return sorted(scored, key=lambda e: (-e.score, e.n, e.span.start))
 
 

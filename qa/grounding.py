@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.citations import answer_sentences, markers, strip_markers, with_markers
-from qa.evidence import passage_sentences
+from qa.evidence import SourceSentence, passage_sentences
 from qa.options import DEFAULTS
 from qa.prompt import is_refusal
 from qa.protocols import Embedder
@@ -82,13 +82,13 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
     if not sources or not claims_raw or degenerate(strip_markers(text), max_words=None):
         return GroundedText("", (), ())
     claim_texts = [strip_markers(s) for s in claims_raw]
-    vectors = embedder.encode(claim_texts + [s[3] for s in sources])
+    vectors = embedder.encode(claim_texts + [s.text for s in sources])
     claim_vecs, source_vecs = vectors[: len(claim_texts)], vectors[len(claim_texts):]
     claims = []
     for raw, claim, cvec in zip(claims_raw, claim_texts, claim_vecs, strict=True):
         cited = [n for n in markers(raw) if 1 <= n <= len(hits)]
         terms = content_terms(claim)
-        support = [LEXICAL_WEIGHT * coverage(terms, s[3]) + (1 - LEXICAL_WEIGHT) * float(np.dot(v, cvec))
+        support = [LEXICAL_WEIGHT * coverage(terms, s.text) + (1 - LEXICAL_WEIGHT) * float(np.dot(v, cvec))
                    for s, v in zip(sources, source_vecs, strict=True)]
         claims.append(_check_claim(claim, cited, sources, support, hits, min_support))
     kept = [c for c in claims if c.supported]
@@ -99,37 +99,37 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
     return GroundedText(text_out, tuple(citations), tuple(claims))
 
 
-def _check_claim(claim: str, cited: list[int], sources: list, support: list[float],
+def _check_claim(claim: str, cited: list[int], sources: list[SourceSentence], support: list[float],
                  hits: Sequence[Hit], min_support: float) -> Claim:
     def rows_of(n: int) -> list[int]:
         # sentences of passage n, including those first attributed to an earlier overlapping passage
         chunk = hits[n - 1].chunk
         return [i for i, s in enumerate(sources)
-                if s[1].chunk.doc_id == chunk.doc_id and chunk.start <= s[2].start and s[2].end <= chunk.end]
+                if s.hit.chunk.doc_id == chunk.doc_id and chunk.start <= s.span.start and s.span.end <= chunk.end]
 
     candidates = {n: rows_of(n) for n in cited} if cited else {
-        sources[i][0]: [i] for i in [max(range(len(sources)), key=support.__getitem__)]}
+        sources[i].n: [i] for i in [max(range(len(sources)), key=support.__getitem__)]}
     chosen: list[tuple[int, int]] = []
     for n, rows in candidates.items():
         if rows:
             chosen.append((n, max(rows, key=support.__getitem__)))
     if not chosen:
         return Claim(claim, (), False)
-    evidence = " ".join(sources[i][3] for _, i in chosen)
+    evidence = " ".join(sources[i].text for _, i in chosen)
     missing = missing_facts(claim, evidence)
     for fact in list(missing):  # a claim may join two sentences of a cited passage
         for n, rows in candidates.items():
-            extra = next((i for i in rows if fact.lower() in sources[i][3].lower()), None)
+            extra = next((i for i in rows if fact.lower() in sources[i].text.lower()), None)
             if extra is not None and (n, extra) not in chosen:
                 chosen.append((n, extra))
                 break
-    evidence = " ".join(sources[i][3] for _, i in chosen)
+    evidence = " ".join(sources[i].text for _, i in chosen)
     missing = missing_facts(claim, evidence)
     best = max(support[i] for _, i in chosen)
     sound = not missing and not reverses(claim, evidence) and not degenerate(claim)
     citations = tuple(
-        Citation(n=n, doc_id=sources[i][1].chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
-                 start=sources[i][2].start, end=sources[i][2].end, quote=sources[i][3],
+        Citation(n=n, doc_id=sources[i].hit.chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
+                 start=sources[i].span.start, end=sources[i].span.end, quote=sources[i].text,
                  support=round(support[i], 4), passage=n)
-        for n, i in sorted(chosen, key=lambda p: (p[0], sources[p[1]][2].start)))
+        for n, i in sorted(chosen, key=lambda p: (p[0], sources[p[1]].span.start)))
     return Claim(claim, citations, best >= min_support and sound, tuple(missing), best)

@@ -65,15 +65,16 @@ def document_hits(chunks: Sequence, doc_id: str) -> list[Hit]:
 def summary(hits: Sequence[Hit], embedder: Embedder, options: ScoringOptions) -> list[Evidence]:
     """A cited summary: the document's prose sentences closest to its centroid, chosen for coverage,
     in document order."""
-    sents = [s for s in passage_sentences(hits) if is_prose(s[3])]
+    sents = [s for s in passage_sentences(hits) if is_prose(s.text)]
     if not sents:
         return []
-    vectors = embedder.encode([s[3] for s in sents])
+    vectors = embedder.encode([s.text for s in sents])
     centroid = vectors.mean(axis=0)
     centroid = centroid / (np.linalg.norm(centroid) or 1.0)
     relevance = vectors @ centroid
     picked = _mmr(relevance, vectors, options.summary_sentences, options.redundancy_weight)
-    out = [Evidence(sents[i][0], sents[i][1], sents[i][2], sents[i][3], float(relevance[i]), 1.0) for i in picked]
+    out = [Evidence(sents[i].n, sents[i].hit, sents[i].span, sents[i].text, float(relevance[i]), 1.0)
+           for i in picked]
     return in_document_order(out)
 
 

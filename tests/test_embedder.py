@@ -18,20 +18,20 @@ QUESTIONS = ["Who hosted the retreat?", "When was the summit held?", "What did t
 
 def test_waiting_requests_share_one_model_call_and_get_their_own_vectors(embedder, monkeypatch):
     fresh = [f"{q} (batch test)" for q in QUESTIONS]  # not in the embedder's cache yet
-    alone = {q: embedder._encode_now([q])[0] for q in fresh}
+    alone = {q: embedder.encode_now([q])[0] for q in fresh}
     calls: list[int] = []
-    real_encode = embedder._model.encode
+    real_encode = embedder.model.encode
 
     def counting_encode(texts, **kwargs):
         calls.append(len(texts))
         return real_encode(texts, **kwargs)
 
-    monkeypatch.setattr(embedder._model, "encode", counting_encode)
+    monkeypatch.setattr(embedder.model, "encode", counting_encode)
     release = threading.Event()
     blocker = compute.submit(release.wait, 10)  # keep the compute thread busy while requests arrive
     with ThreadPoolExecutor(len(fresh)) as clients:
         futures = [clients.submit(embedder.encode, [q]) for q in fresh]
-        while len(embedder._pending) < len(fresh):
+        while len(embedder.pending) < len(fresh):
             threading.Event().wait(0.01)
         release.set()
         results = [f.result(timeout=30) for f in futures]
@@ -48,7 +48,7 @@ def test_a_short_request_runs_on_one_torch_thread_and_restores_the_count(embedde
     from qa.embedder import ONE_THREAD_MAX_TEXTS
 
     seen: list[int] = []
-    real_encode = embedder._model.encode
+    real_encode = embedder.model.encode
 
     def recording_encode(texts, **kwargs):
         seen.append(torch.get_num_threads())
@@ -56,9 +56,9 @@ def test_a_short_request_runs_on_one_torch_thread_and_restores_the_count(embedde
 
     before = compute.run(torch.get_num_threads)
     question = "Who hosted the retreat? (one-thread test)"
-    monkeypatch.setattr(embedder._model, "encode", recording_encode)
+    monkeypatch.setattr(embedder.model, "encode", recording_encode)
     short = embedder.encode([question])
-    batch = compute.run(embedder._encode_now, [question] + [f"filler {i}" for i in range(ONE_THREAD_MAX_TEXTS)])
+    batch = compute.run(embedder.encode_now, [question] + [f"filler {i}" for i in range(ONE_THREAD_MAX_TEXTS)])
     assert seen == [1, before]
     assert compute.run(torch.get_num_threads) == before
     assert np.allclose(short[0], batch[0], atol=1e-5)
