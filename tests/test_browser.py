@@ -231,7 +231,7 @@ def test_queue_and_stop_with_the_local_model(browser, server):
     page = open_page(browser, server)
     page.get_by_text("Answer settings").click()
     page.locator("#qa-generator input").click()
-    page.get_by_role("option", name="Local model").click()
+    page.get_by_role("option", name="Local model", exact=True).click()
     ask(page, "Why did South Korea say its destroyer was using radar?")
     page.wait_for_function("document.querySelector('#qa-chat').innerText.includes('▌')", timeout=120_000)
     ask(page, "When did the defense ministers reach the agreement?")  # sent while the first streams
