@@ -70,6 +70,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_ready(proc: subprocess.Popen, ready_url: str, log_path: Path, timeout_s: float, name: str) -> None:
+    """Wait until `ready_url` answers 200; fail with the log's tail if the process exits or time runs out."""
+    deadline = time.time() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"{name} exited: {log_path.read_text()[-2000:]}")
+        try:
+            if httpx.get(ready_url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.time() > deadline:
+            pytest.fail(f"{name} did not become ready; see {log_path}")
+        time.sleep(0.5)
+
+
 @contextmanager
 def running_server(cmd: list[str], ready_url: str, log_path: Path, env: dict | None = None,
                    timeout_s: float = 180) -> Iterator[None]:
@@ -78,18 +94,7 @@ def running_server(cmd: list[str], ready_url: str, log_path: Path, env: dict | N
     with log_path.open("w") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
-            deadline = time.time() + timeout_s
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"{cmd[2]} exited: {log_path.read_text()[-2000:]}")
-                try:
-                    if httpx.get(ready_url, timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.time() > deadline:
-                    pytest.fail(f"{cmd[2]} did not become ready; see {log_path}")
-                time.sleep(0.5)
+            wait_ready(proc, ready_url, log_path, timeout_s, cmd[2])
             yield
         finally:
             proc.terminate()

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_ready
 
 KEY = "test-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -54,18 +52,7 @@ def start_server(tmp: Path, preexec_fn: Callable[[], None] | None = None, **sett
         proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env,
                                 stdout=out, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         try:
-            deadline = time.time() + 300
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"qa serve exited: {log.read_text()[-2000:]}")
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.time() > deadline:
-                    pytest.fail(f"qa serve did not become ready; see {log}")
-                time.sleep(0.5)
+            wait_ready(proc, f"{base}/readyz", log, 300, "qa serve")
             yield Server(base, proc, tmp / "index", log, env)
         finally:
             if proc.poll() is None:
