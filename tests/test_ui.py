@@ -58,6 +58,9 @@ def test_badge_words_and_short_answer_first():
     short = ShortAnswer("First sentence", "d1", start, start + 14, 1)
     html = answer_html(answer(short_answer=short))
     assert html.index("<b>First sentence</b>") < html.index("See")
+    led = answer(short_answer=short, statements=(Statement("First sentence.", (1,), "lead"),
+                                                 Statement(TRAP, (1,), "quote")))
+    assert answer_html(led).count("First sentence") == 1  # the lead statement is the short answer: once
     assert "Grounded" in html
     assert "Partly answered" in answer_html(answer(grounded=False))
     refused = answer_html(Answer("The article does not say.", (), False, True, "transformers", "m"))

@@ -88,7 +88,10 @@ def answer_html(answer: Answer, titles: dict[str, str] | None = None) -> str:
     in a blockquote, then the badge, the generator in plain words, a copy button and source cards."""
     titles = titles or {}
     by_n = {c.n: c for c in answer.citations}
-    said = [s for s in answer.statements if s.kind != "quote"]
+    shown_short = answer.short_answer.text.casefold() if answer.short_answer else None
+    # the pipeline's lead statement for a factoid is the short answer as a sentence: shown once, in bold
+    said = [s for s in answer.statements if s.kind != "quote"
+            and not (s.kind == "lead" and s.text.rstrip(".").casefold() == shown_short)]
     quotes = [s for s in answer.statements if s.kind == "quote"]
     parts = []
     if answer.short_answer is not None:
