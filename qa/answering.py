@@ -119,7 +119,8 @@ def verified_answer(base: Answer, draft: str, plan: Plan, embedder: Embedder, op
                     ) -> Answer | None:
     """The generator's draft, sentence by sentence verified, followed by the quoted evidence; None when
     nothing it wrote holds up or answers the question (the caller falls back to the evidence)."""
-    checked = verify(draft, plan.hits, embedder, options.min_support, question=plan.question.text)
+    checked = verify(draft, plan.hits, embedder, options.min_support, question=plan.question.text,
+                     min_coverage=options.min_claim_coverage)
     claims = on_topic_claims(checked.claims, plan.ranked, options.relevant_evidence)
     if not claims or is_refusal(draft):
         return None

@@ -70,7 +70,7 @@ def informative(claim: str, question: str) -> bool:
 
 
 def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: float,
-           question: str = "") -> GroundedText:
+           question: str = "", min_coverage: float = 0.0) -> GroundedText:
     """Check every sentence of `text` against the passages; see the module docstring.
 
     With a `question`, sentences that do not answer it (see `informative`) are dropped too; without
@@ -90,7 +90,7 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
         terms = content_terms(claim)
         support = [LEXICAL_WEIGHT * coverage(terms, s.text) + (1 - LEXICAL_WEIGHT) * float(np.dot(v, cvec))
                    for s, v in zip(sources, source_vecs, strict=True)]
-        claims.append(_check_claim(claim, cited, sources, support, hits, min_support))
+        claims.append(_check_claim(claim, cited, sources, support, hits, min_support, min_coverage))
     kept = [c for c in claims if c.supported]
     text_out = " ".join(with_markers(c.text, sorted({x.n for x in c.citations})) for c in kept)
     citations: list[Citation] = []
@@ -100,7 +100,7 @@ def verify(text: str, hits: Sequence[Hit], embedder: Embedder, min_support: floa
 
 
 def _check_claim(claim: str, cited: list[int], sources: list[SourceSentence], support: list[float],
-                 hits: Sequence[Hit], min_support: float) -> Claim:
+                 hits: Sequence[Hit], min_support: float, min_coverage: float = 0.0) -> Claim:
     def rows_of(n: int) -> list[int]:
         # sentences of passage n, including those first attributed to an earlier overlapping passage
         chunk = hits[n - 1].chunk
@@ -126,7 +126,8 @@ def _check_claim(claim: str, cited: list[int], sources: list[SourceSentence], su
     evidence = " ".join(sources[i].text for _, i in chosen)
     missing = missing_facts(claim, evidence)
     best = max(support[i] for _, i in chosen)
-    sound = not missing and not reverses(claim, evidence) and not degenerate(claim)
+    sound = (not missing and not reverses(claim, evidence) and not degenerate(claim)
+             and coverage(content_terms(claim), evidence) >= min_coverage)  # no words the sources lack
     citations = tuple(
         Citation(n=n, doc_id=sources[i].hit.chunk.doc_id, chunk_id=hits[n - 1].chunk.chunk_id,
                  start=sources[i].span.start, end=sources[i].span.end, quote=sources[i].text,

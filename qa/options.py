@@ -31,6 +31,9 @@ class ScoringOptions:
     # --- verification (qa.grounding) and composition (qa.compose) ---
     min_support: float = 0.45           # an answer sentence needs this support from a cited sentence (Settings)
     lexical_weight: float = 0.5         # support = this * word coverage + (1 - this) * cosine
+    min_claim_coverage: float = 0.7     # a generated sentence needs this share of its content words in
+    #                                     the sentences it cites: the 135M model's added descriptions
+    #                                     ("a leading figure in the movement") fall below (dev: 0.28-0.67)
     quote_redundant: float = 0.8        # a quote is left out when the claims repeat this share of its words
     relevant_evidence: int = 3          # a generated answer must cite one of this many best sentences
     quote_evidence: bool = True         # follow a generated answer with its evidence, quoted (Settings)

@@ -104,3 +104,13 @@ def test_stream_shows_only_the_verified_answer(pipeline):
     assert text == answer.answer
     assert "APEA" not in text and "2022" not in text
     assert answer.short_answer is not None and answer.short_answer.text.startswith("six")
+
+
+def test_a_generated_description_the_source_lacks_is_not_shown(pipeline):
+    # the names are right, but the model adds a description the cited sentence never gives
+    draft = ("Kurt Campbell, a veteran diplomat who has since become a leading figure of the alliance movement, "
+             "hosted the retreat [1].")
+    answer = scripted(pipeline, draft).ask("Who hosted a retreat in rural Virginia?")
+    shown = " ".join(s.text for s in answer.statements)
+    assert "leading figure" not in shown and "veteran" not in shown
+    assert "Kurt Campbell" in shown and answer.citations  # answered from the source instead
