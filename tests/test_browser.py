@@ -83,8 +83,10 @@ def click_citation(page, answer: int = 0) -> str:
     link = page.locator(ANSWER).nth(answer).locator("a.cite-link").first
     target = link.get_attribute("href")
     assert target and target.startswith("#src-")
-    link.click()
     mark_id = target[1:]
+    # the source panel is updated by the same event as the chat, but may reach the DOM a moment later
+    page.locator(f"mark#{mark_id}").wait_for(state="attached", timeout=10_000)
+    link.click()
     page.wait_for_function(f"document.getElementById('{mark_id}').classList.contains('active')", timeout=10_000)
     page.wait_for_timeout(700)  # smooth scrolling
     return mark_id
