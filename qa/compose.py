@@ -47,11 +47,6 @@ def quote_of(evidence: Evidence) -> Citation:
                     passage=evidence.n)
 
 
-def as_quotes(claims: Sequence[Claim]) -> list[Draft]:
-    """Verified verbatim evidence (the extractive answer, the fallback) as quote statements."""
-    return [(c.text, "quote", c.citations) for c in claims]
-
-
 def compose(claims: Sequence[Claim], quotes: Sequence[Citation],
             redundant: float = DEFAULTS.quote_redundant) -> list[Draft]:
     """The claims, then the sentences that best answer the question quoted word for word, leaving out

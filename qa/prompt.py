@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qa.citations import passage_block
 from qa.types import Hit, Turn
 
 REFUSAL = "The article does not say."
@@ -19,7 +20,7 @@ Rules:
 
 def format_passages(hits: Sequence[Hit]) -> str:
     """Passages as `[n] text` blocks inside <passages> tags."""
-    body = "\n\n".join(f"[{n}] {hit.chunk.text.strip()}" for n, hit in enumerate(hits, start=1))
+    body = "\n\n".join(passage_block(n, hit.chunk.text) for n, hit in enumerate(hits, start=1))
     return f"<passages>\n{body}\n</passages>"
 
 
