@@ -48,7 +48,8 @@ def test_the_wheel_installs_one_top_level_package_qa(wheel):
     for package in packages:
         folder, *rest = package.parts
         assert "/".join([INSTALLED_AS[folder], *rest, "__init__.py"]) in names, f"{package} is not in the wheel"
-    assert {"qa/data/questions.jsonl", "qa/data/south-korea-japan-security-ties.txt"} <= set(names)
+    assert {"qa/data/questions.jsonl", "qa/data/south-korea-japan-security-ties.txt",
+            "qa/data/reader/reader.safetensors", "qa/data/reader/reader.json"} <= set(names)
     assert "qa/generators/lean/decoder.py" in names
 
 
