@@ -1,6 +1,7 @@
 """Build a SQuAD v2.0-style file from our own adversarial unanswerable questions
 (eval/squad_adversarial.jsonl: article number in file order, paragraph index, question) about SQuAD
 v1.1 dev paragraphs, read from ../shared at build time and never copied into the repository.
+`--dev` builds the tuning set instead (eval/squad_adversarial_dev.jsonl, articles 41-48).
 
 Each named paragraph keeps its original (answerable) questions, so the same run measures refusal
 recall on ours and false refusals on theirs. Articles 1-2 are the report split.
@@ -15,12 +16,13 @@ import json
 import sys
 from pathlib import Path
 
-QUESTIONS = Path(__file__).resolve().parent / "squad_adversarial.jsonl"
+QUESTIONS = Path(__file__).resolve().parent / "squad_adversarial.jsonl"  # test: articles 1-2
+DEV_QUESTIONS = Path(__file__).resolve().parent / "squad_adversarial_dev.jsonl"  # dev: articles 41-48
 
 
-def build(squad: Path, target: Path) -> int:
+def build(squad: Path, target: Path, questions: Path = QUESTIONS) -> int:
     data = json.loads(squad.read_text(encoding="utf-8"))["data"]
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     wanted: dict[tuple[int, int], list[str]] = {}
     for row in rows:
         wanted.setdefault((row["article"], row["paragraph"]), []).append(row["question"])
@@ -41,5 +43,5 @@ def build(squad: Path, target: Path) -> int:
 
 
 if __name__ == "__main__":
-    count = build(Path(sys.argv[1]), Path(sys.argv[2]))
+    count = build(Path(sys.argv[1]), Path(sys.argv[2]), DEV_QUESTIONS if "--dev" in sys.argv[3:] else QUESTIONS)
     print(f"wrote {count} adversarial questions (and their paragraphs' own questions) to {sys.argv[2]}")

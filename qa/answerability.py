@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.evidence import Evidence
 from qa.options import ScoringOptions
+from qa.protocols import Embedder
 from qa.question import Question
+from qa.reading import Reading
 from qa.short_answer import Span, best_span
-from qa.text import contains_token, content_terms, has_negation
-from qa.types import Document
+from qa.text import contains_token, content_terms, coverage, has_negation
+from qa.types import Document, Hit
+
+OPEN_POOL = 12  # sentences kept per part for open answers
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class Alignment:
     question: Question
     evidence: tuple[Evidence, ...]
     span: Span | None = None
+    reading: Reading | None = None  # what the extractive reader found, when it read this part
+    context: tuple[Evidence, ...] = ()  # the part's best sentences, aligned or not (open answers draw on them)
 
     @property
     def answered(self) -> bool:
@@ -55,16 +61,31 @@ def mentions(context: str, fact: str) -> bool:
     return bool(stems) and stems <= content_terms(context)
 
 
-def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: float = 0.0,
-           documents: Mapping[str, Document] | None = None) -> bool:
-    if e.score - penalty < options.min_evidence:
-        return False
-    context = _context(e, documents or {})
+def fits(question: Question, context: str, sentence: str) -> bool:
+    """The question's hard constraints: its attribute, names and numbers stand in the sentence's
+    context (paragraph and title), and a negated question meets a negated sentence."""
     if question.attribute and not mentions(context, question.attribute):
         return False
     if not all(mentions(context, n) for n in question.numbers + question.names):
         return False
-    if question.negated and not has_negation(e.text):
+    return not (question.negated and not has_negation(sentence))
+
+
+def reader_fits(question: Question, reading: Reading, documents: Mapping[str, Document]) -> bool:
+    """`fits` for the sentence that holds the reader's span."""
+    lo = reading.chunk.start
+    sentence = reading.chunk.text[reading.sentence.start - lo:reading.sentence.end - lo]
+    doc = documents.get(reading.doc_id)
+    context = sentence if doc is None else (
+        f"{paragraph(doc.text, reading.sentence.start, reading.sentence.end)} {doc.title}")
+    return fits(question, context, sentence)
+
+
+def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: float = 0.0,
+           documents: Mapping[str, Document] | None = None) -> bool:
+    if e.score - penalty < options.min_evidence:
+        return False
+    if not fits(question, _context(e, documents or {}), e.text):
         return False
     if question.answer_type in ("date", "number") and question.kind == "factoid":
         span = best_span(question, e.text)
@@ -80,7 +101,7 @@ def align(question: Question, ranked: Sequence[Evidence], options: ScoringOption
     good = tuple(e for e in top if aligns(question, e, options, penalty, documents))
     if not good:
         return Alignment(question, ())
-    return Alignment(question, good, lead_span(question, good[0].text))
+    return Alignment(question, good, lead_span(question, good[0].text), context=tuple(ranked[:OPEN_POOL]))
 
 
 # "Who is Victor Cha?", "What is the Code for ...?": the answer is a description, not a span
@@ -95,3 +116,34 @@ def lead_span(question: Question, sentence: str) -> Span | None:
         return None
     span = best_span(question, sentence)
     return span if span is not None and span.typed else None
+
+
+def with_reading(a: Alignment, reading: Reading | None, ranked: Sequence[Evidence], new_n: int,
+                 embedder: Embedder, options: ScoringOptions, documents: Mapping[str, Document]
+                 ) -> tuple[Alignment, Hit | None]:
+    """A factoid part decided with the extractive reader's margin as well: a confident span whose
+    sentence meets the question's hard constraints (`fits`) answers, and is the short answer, even
+    when the alignment found nothing; a clear "not in the passage" refuses even when it found
+    something; a span whose sentence misses a constraint leaves the alignment's decision. Returns the
+    alignment and a hit to add when the span's sentence is in no retrieved passage yet (it then
+    becomes passage `new_n`)."""
+    if reading is None:
+        return replace(a, reading=None), None
+    doubtful = reading.margin < options.reader_answer_margin
+    if reading.margin < options.reader_refuse_margin or (doubtful and not a.answered):
+        return Alignment(a.question, (), None, reading, a.context), None
+    if not reader_fits(a.question, reading, documents):
+        return replace(a, reading=reading), None
+    e = next((x for x in ranked if x.hit.chunk.doc_id == reading.doc_id and x.span == reading.sentence), None)
+    added = None
+    if e is None:
+        added = Hit(reading.chunk, reading.hit.score, new_n, ("reader",), reading.hit.dense_score)
+        lo = reading.chunk.start
+        text = reading.chunk.text[reading.sentence.start - lo:reading.sentence.end - lo]
+        vectors = embedder.encode([a.question.text, text])
+        e = Evidence(new_n, added, reading.sentence, text, float(vectors[1] @ vectors[0]),
+                     coverage(content_terms(a.question.text), text))
+    rest = tuple(x for x in a.evidence if x is not e and not (x.hit.chunk.doc_id == e.hit.chunk.doc_id
+                                                              and x.span == e.span))
+    span = Span(reading.text, reading.start - e.span.start, reading.end - e.span.start, reading.margin, typed=True)
+    return Alignment(a.question, (e, *rest), span, reading, a.context), added

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from qa.answerability import Alignment, align
+from qa.answerability import Alignment, align, with_reading
 from qa.citations import render_text, renumber
 from qa.compose import Draft, compose, on_topic_claims, quote_of
 from qa.evidence import Evidence, best_evidence, rank_evidence, unknown_facts, unknown_share
@@ -14,8 +14,9 @@ from qa.grounding import verify
 from qa.index.store import IndexStore
 from qa.options import ScoringOptions
 from qa.prompt import REFUSAL, is_refusal
-from qa.protocols import Embedder
+from qa.protocols import Embedder, SpanReader
 from qa.question import Question, analyze
+from qa.reading import read
 from qa.summary import document_hits, open_answer, summary
 from qa.text import contains_token
 from qa.types import Answer, Hit, Part, ShortAnswer
@@ -47,9 +48,10 @@ class Plan:
 
 
 def gate(question: str, query: str, parts: Sequence[tuple[str, str, Sequence[Hit]]], store: IndexStore,
-         embedder: Embedder, options: ScoringOptions) -> Plan:
+         embedder: Embedder, options: ScoringOptions, reader: SpanReader | None = None) -> Plan:
     """Decide what can be answered. `parts` are (part question, its retrieval query, its hits); one
-    part is the whole question."""
+    part is the whole question. With a `reader`, factoid parts are also read for a short answer and
+    a no-answer score (see `with_reading`)."""
     whole = analyze(question)
     vocabulary = store.lexical.vocabulary
     hits = _union([h for _, _, part_hits in parts for h in part_hits])
@@ -61,15 +63,22 @@ def gate(question: str, query: str, parts: Sequence[tuple[str, str, Sequence[Hit
     if not ranked or best_dense < options.min_retrieval_score:
         return Plan(whole, hits, ranked, (Alignment(whole, ()),))
     alignments = []
-    for text, part_query, _ in parts:
+    added: list[Hit] = []
+    for text, part_query, part_hits in parts:
         q = whole if len(parts) == 1 else analyze(text)
         if unknown_facts(q.names + q.numbers, vocabulary):  # a name or number the corpus never mentions
             alignments.append(Alignment(q, ()))
             continue
         part_ranked = ranked if len(parts) == 1 else rank_evidence(part_query, hits, embedder)
         penalty = options.unknown_term_penalty * unknown_share(part_query, vocabulary)
-        alignments.append(align(q, part_ranked, options, penalty, store.documents))
-    return Plan(whole, hits, ranked, tuple(alignments))
+        a = align(q, part_ranked, options, penalty, store.documents)
+        if reader is not None and q.kind == "factoid":
+            reading = read(reader, part_query, part_hits, store, options.reader_passages)
+            a, hit = with_reading(a, reading, part_ranked, len(hits) + len(added) + 1, embedder, options,
+                                  store.documents)
+            added += [hit] if hit is not None else []
+        alignments.append(a)
+    return Plan(whole, hits + tuple(added), ranked, tuple(alignments))
 
 
 def _union(hits: Sequence[Hit]) -> tuple[Hit, ...]:
@@ -89,7 +98,7 @@ def _part_drafts(a: Alignment, embedder: Embedder, options: ScoringOptions) -> l
         e = a.evidence[0]
         return [(_sentence(a.span.text), "lead", (quote_of(e),)), (e.text.strip(), "quote", (quote_of(e),))]
     if a.question.kind in ("open", "list"):
-        chosen = open_answer(a.evidence, embedder, options, reason=a.question.answer_type == "reason")
+        chosen = open_answer(a.evidence, a.context, embedder, options, reason=a.question.answer_type == "reason")
         lead, rest = chosen[0], chosen[1:]
         return [(lead.text.strip(), "lead", (quote_of(lead),))] + [(e.text.strip(), "quote", (quote_of(e),))
                                                                     for e in rest]
@@ -125,7 +134,7 @@ def verified_answer(base: Answer, draft: str, plan: Plan, embedder: Embedder, op
     if not claims or is_refusal(draft):
         return None
     a = plan.parts[0]
-    evidence = (open_answer(a.evidence, embedder, options, reason=a.question.answer_type == "reason")
+    evidence = (open_answer(a.evidence, a.context, embedder, options, reason=a.question.answer_type == "reason")
                 if a.question.kind in ("open", "list") else best_evidence(a.evidence))
     quotes = [quote_of(e) for e in evidence] if options.quote_evidence else []
     lead: list[Draft] = []

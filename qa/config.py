@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         "auto", description="auto = a lean token loop for Llama-architecture models (float32 attention), "
                             "transformers' generate() for others; generate = always generate().")
     generator: GeneratorName = "transformers"
+    reader: bool = Field(
+        True, description="Read factoid questions' passages with the packaged extractive reader (short answers and "
+                          "a no-answer score); false = typed-span heuristics only.")
     max_new_tokens: int = Field(160, ge=1, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     threads: int = Field(0, ge=0, le=256, description="Torch threads for generation; 0 = library default.")

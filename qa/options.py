@@ -21,6 +21,11 @@ class ScoringOptions:
     unknown_term_penalty: float = 0.3   # evidence score lowered by this times the share of unknown words
     align_depth: int = 5                # how many of the best sentences may answer a question part
     min_typed_span: float = 0.0         # "when"/"how many": the sentence's best typed span must score this
+    # --- extractive reader (qa.reading, factoid questions) ---
+    reader_passages: int = 3            # paragraphs of the best hits the reader reads
+    reader_answer_margin: float = 0.0   # the reader's span answers even when the alignment found none
+    reader_refuse_margin: float = -8.0  # below this the reader's "not in the passage" overrules the alignment
+    #                                     (both from eval/tune_reader_gate.py on dev data: README "Reader")
     # --- open and summary answers (qa.summary) ---
     open_ratio: float = 0.65            # open answers use sentences scoring at least this share of the best
     max_open_sentences: int = 4         # at most this many sentences in an open answer

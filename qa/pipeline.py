@@ -27,8 +27,9 @@ from qa.index.storage import current_name, writer_lock
 from qa.index.store import IndexStore
 from qa.options import ScoringOptions
 from qa.prompt import REFUSAL, build_messages
-from qa.protocols import Embedder, GenerationRequest, Generator
+from qa.protocols import Embedder, GenerationRequest, Generator, SpanReader
 from qa.question import split_parts
+from qa.reader import load_reader
 from qa.types import Answer, Document, Hit, Turn
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,10 @@ class Pipeline:
     """Build once with `Pipeline.open(settings)`; thread-safe for concurrent requests."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore,
-                 generators: dict[str, Generator] | None = None) -> None:
+                 generators: dict[str, Generator] | None = None, reader: SpanReader | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.reader = reader
         self._store = store
         self._generators: dict[str, Generator] = dict(generators or {})
         self._write_lock = threading.Lock()
@@ -74,7 +76,7 @@ class Pipeline:
         else:
             store = IndexStore.load(root)
         check_compatible(store, settings, embedder)
-        pipeline = cls(settings, embedder, store)
+        pipeline = cls(settings, embedder, store, reader=load_reader() if settings.reader else None)
         for name in preload:
             pipeline.generator(name)
         return pipeline
@@ -196,7 +198,8 @@ class Pipeline:
         query, parts = self._retrieve(question, history, store, settings)
         retrieved = time.perf_counter()
         generator = self.generator(settings.generator)
-        plan = gate(question, query, parts, store, self.embedder, options)
+        reader = self.reader if settings.reader else None
+        plan = gate(question, query, parts, store, self.embedder, options, reader)
         base = Answer(answer=REFUSAL, citations=(), grounded=False, refused=True, generator=generator.name,
                       model=generator.model, hits=plan.hits, query=query, parts=plan.part_list())
         if plan.refused:

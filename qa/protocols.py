@@ -1,4 +1,4 @@
-"""Interfaces of the swappable parts: the embedder and the generator."""
+"""Interfaces of the swappable parts: the embedder, the span reader and the generator."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from qa.config import Settings
+from qa.reader import ReaderSpan
 from qa.types import Hit
 
 _DEFAULTS = Settings.model_fields
@@ -22,6 +23,13 @@ class Embedder(Protocol):
     dimension: int
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SpanReader(Protocol):
+    """Marks the answer to a question in each passage, with a no-answer score (see `ReaderSpan`)."""
+
+    def read(self, question: str, passages: Sequence[str]) -> list[ReaderSpan | None]: ...
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from qa.protocols import Embedder
 from qa.types import Hit, Span
 
 
-def _mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, redundancy: float) -> list[int]:
-    chosen: list[int] = []
+def _mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, redundancy: float, first: int | None = None
+         ) -> list[int]:
+    """Greedy maximal marginal relevance; `first` (an index) is taken first when given."""
+    chosen: list[int] = [] if first is None else [first]
     while len(chosen) < min(k, len(relevance)):
         best, best_score = -1, -np.inf
         for i in range(len(relevance)):
@@ -38,20 +40,28 @@ _REASON = re.compile(r"\b(because|since|due to|as a result|so that|in order to|s
                      r"owing to|led to|caus(e|ed|es)|why|therefore|signals?|means?)\b", re.IGNORECASE)
 
 
-def open_answer(ranked: Sequence[Evidence], embedder: Embedder, options: ScoringOptions,
-                reason: bool = False) -> list[Evidence]:
-    """The sentences an open question's answer rests on: those scoring close to the best, chosen for
-    coverage; the best first (it leads; for "why", one that gives a reason is preferred), the others in
-    document order."""
-    if not ranked:
+def open_answer(aligned: Sequence[Evidence], context: Sequence[Evidence], embedder: Embedder,
+                options: ScoringOptions, reason: bool = False) -> list[Evidence]:
+    """The sentences an open question's answer rests on. The lead is the best aligned sentence (for
+    "why", one that gives a reason is preferred); the others come from the aligned ones and the other
+    well-scoring sentences of the passages (`context`), chosen for coverage, in document order."""
+    if not aligned:
         return []
-    pool = [e for e in ranked[:12] if e.score >= options.open_ratio * ranked[0].score]
+    seen: set[tuple[str, int]] = set()
+    candidates = []
+    for e in (*aligned, *context):
+        if (e.hit.chunk.doc_id, e.span.start) not in seen:
+            seen.add((e.hit.chunk.doc_id, e.span.start))
+            candidates.append(e)
+    floor = options.open_ratio * aligned[0].score
+    pool = [e for e in candidates[:12] if e.score >= floor or e in aligned]
     if len(pool) < options.min_open_sentences:  # an open answer rests on more than one sentence
-        pool = list(ranked[:options.min_open_sentences])
+        pool = candidates[:options.min_open_sentences]
     relevance = np.array([e.score + (options.reason_cue_bonus if reason and _REASON.search(e.text) else 0.0)
                           for e in pool])
+    lead = max(range(len(pool)), key=lambda i: (pool[i] in aligned, relevance[i]))
     vectors = embedder.encode([e.text for e in pool])
-    picked = _mmr(relevance, vectors, options.max_open_sentences, options.redundancy_weight)
+    picked = _mmr(relevance, vectors, options.max_open_sentences, options.redundancy_weight, first=lead)
     rest = in_document_order([pool[i] for i in picked[1:]])
     return [pool[picked[0]], *rest]
 

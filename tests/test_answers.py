@@ -78,13 +78,23 @@ def test_short_answer_is_an_exact_span_of_the_cited_sentence(pipeline):
     assert when.short_answer is not None and when.short_answer.text == "May 26–27"
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Who is Victor Cha?", "senior vice president for Asia and Korea Chair"),  # a description, not a name
+    ("What is the Code for Unplanned Encounters at Sea?", "a set of guidelines established by key countries"),
+    ("What did Japan claim the South Korean destroyer did?", "directed its fire-control radar"),
+])
+def test_reader_gives_descriptions_and_actions_as_short_answers(pipeline, question, expected):
+    answer = pipeline.ask(question, generator="extractive")
+    assert answer.short_answer is not None and answer.short_answer.text == expected
+
+
 @pytest.mark.parametrize("question", [
-    "Who is Victor Cha?",  # the answer is a description: a name nearby ("Washington") is not it
+    "Who is Victor Cha?",  # without the reader: a name nearby ("Washington") is not it
     "What is the Code for Unplanned Encounters at Sea?",  # a phrase of no asked-for type ("adhere")
     "What did Japan claim the South Korean destroyer did?",  # an action, not a span ("Peninsula")
 ])
 def test_no_bold_lead_where_no_span_of_the_asked_type_answers(pipeline, question):
-    answer = pipeline.ask(question, generator="extractive")
+    answer = pipeline.ask(question, generator="extractive", reader=False)
     assert answer.short_answer is None and not answer.refused and answer.citations
 
 
