@@ -14,7 +14,7 @@ from qa.protocols import Embedder
 from qa.question import Question
 from qa.reading import Reading
 from qa.short_answer import Span, best_span
-from qa.text import contains_token, content_terms, coverage, has_negation
+from qa.text import contains_token, content_terms, coverage, has_negation, near_any
 from qa.types import Document, Hit
 
 OPEN_POOL = 12  # sentences kept per part for open answers
@@ -53,12 +53,16 @@ def _context(e: Evidence, documents: Mapping[str, Document]) -> str:
 
 
 def mentions(context: str, fact: str) -> bool:
-    """A question's name or number in the context: as whole tokens, or every stem of it
-    ("Chinese-like" is mentioned by "Chinese ... like", "Sheepshanks'" by "Sheepshanks")."""
+    """A question's name or number in the context: as whole tokens, or every stem of it, each exact or
+    one typo/accent away ("Chinese-like" is mentioned by "Chinese ... like", "Sheepshanks'" by
+    "Sheepshanks", "Celeron" by "Céloron")."""
     if contains_token(context, fact):
         return True
     stems = content_terms(fact)
-    return bool(stems) and stems <= content_terms(context)
+    if not stems:
+        return False
+    terms = content_terms(context)
+    return stems <= terms or all(s in terms or near_any(s, terms) for s in stems)
 
 
 def fits(question: Question, context: str, sentence: str) -> bool:

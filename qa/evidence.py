@@ -12,7 +12,7 @@ import numpy as np
 from qa.index.lexical import tokenize
 from qa.options import DEFAULTS
 from qa.protocols import Embedder
-from qa.text import content_terms, coverage
+from qa.text import content_terms, coverage, near_any
 from qa.types import Hit, Span
 
 _YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b(January|February|March|April|May|June|July|August|"
@@ -134,8 +134,10 @@ def best_evidence(ranked: Sequence[Evidence]) -> list[Evidence]:
 
 def unknown_facts(facts: Sequence[str], vocabulary: set[str]) -> tuple[str, ...]:
     """The names and numbers (of a question) that the corpus never mentions ("Dong Jun", "2019"):
-    then the corpus cannot answer it, whatever the similarity says."""
-    return tuple(sorted({f for f in facts if any(t not in vocabulary for t in tokenize([f])[0])}))
+    then the corpus cannot answer it, whatever the similarity says. A word one typo or an accent away
+    from a corpus word ("Celeron" for "Céloron") is known."""
+    return tuple(sorted({f for f in facts
+                         if any(t not in vocabulary and not near_any(t, vocabulary) for t in tokenize([f])[0])}))
 
 
 def unknown_share(question: str, vocabulary: set[str]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from qa.index.lexical import tokenize
 
@@ -118,3 +119,26 @@ def coverage(query_terms: set[str], text: str) -> float:
     if not query_terms:
         return 1.0
     return len(query_terms & content_terms(text)) / len(query_terms)
+
+
+MIN_TYPO_CHARS = 6  # words this long may differ by one typo and still be the same name ("Rhine" vs "Rhone" do not)
+
+
+def near(a: str, b: str) -> bool:
+    """The same word up to accents, or one typo apart (an insertion, deletion or substitution) when
+    both have at least MIN_TYPO_CHARS letters: "Celeron"/"Céloron", "Frensh"/"French". Numbers
+    must match exactly (a changed year is another fact)."""
+    a, b = fold(a), fold(b)
+    if a == b:
+        return True
+    if min(len(a), len(b)) < MIN_TYPO_CHARS or abs(len(a) - len(b)) > 1 or any(c.isdigit() for c in a + b):
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
+def near_any(word: str, words: Iterable[str]) -> bool:
+    """`near` some word of `words`."""
+    return any(near(word, w) for w in words if abs(len(w) - len(word)) <= 2)
