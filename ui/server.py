@@ -66,7 +66,7 @@ def serve(settings: Settings) -> None:
     embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
     t = _stage("embedding model", t)
     pipeline = Pipeline.open(settings, embedder, build_if_missing=True)
-    t = _stage("index", t)
+    t = _stage("index and extractive reader", t)
     gen = pipeline.generator()
     t = _stage("generator", t)
     log.info("Generator: %s %s", gen.name, getattr(gen, "description", gen.model))
