@@ -9,6 +9,10 @@ from collections.abc import Iterable
 from qa.index.lexical import tokenize
 
 _NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?\b")  # not the "2" of "m2" or "CO2"
+# Number words a claim may state ("seven days"); "one" is left out (it is also a pronoun).
+_NUMBER_WORD = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety|hundred|thousand|million|billion|trillion|dozen)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*[^\W_]|\b[A-Z]\b")
 # Capitalised words that are not names when they start a sentence or a clause.
 _COMMON = {
@@ -43,7 +47,7 @@ def content_terms(text: str) -> set[str]:
 
 def key_facts(sentence: str) -> list[str]:
     """Numbers and proper names in a sentence: each must appear in the text it cites."""
-    facts = _NUMBER.findall(sentence)
+    facts = _NUMBER.findall(sentence) + _NUMBER_WORD.findall(sentence)
     for match in _NAME.finditer(sentence):
         word = match.group(0).rstrip(".")
         if word in _COMMON or (len(word) < 2 and not word.isupper()):

@@ -152,6 +152,9 @@ def test_names_match_whole_tokens_only():
     assert missing_facts("Carol ruled the empire.", "The Carolingian empire ruled.") == ["Carol"]
     assert missing_facts("It dates from 2014.", "It dates from 20140.") == ["2014"]
     assert missing_facts("Japan’s claim", "Japan's claim was denied.") == []
+    # a number written as a word: "seven days" was shown, cited to a sentence that says "six days"
+    assert missing_facts("It came seven days later.", "It came just six days after the summit.") == ["seven"]
+    assert missing_facts("Six days later.", "It came just six days after the summit.") == []
     # a unit glued to a number is not a number of its own (was flagged in a verbatim SQuAD quote)
     assert missing_facts("It covers 5,111 m2.", "plants covering 5,111 m2 (55,014.35 sq ft)") == []
 
