@@ -72,8 +72,11 @@ def gate(question: str, query: str, parts: Sequence[tuple[str, str, Sequence[Hit
         part_ranked = ranked if len(parts) == 1 else rank_evidence(part_query, hits, embedder)
         penalty = options.unknown_term_penalty * unknown_share(part_query, vocabulary)
         a = align(q, part_ranked, options, penalty, store.documents)
-        if reader is not None and q.kind == "factoid":
-            reading = read(reader, part_query, part_hits, store, options.reader_passages)
+        # a follow-up ("When did he host it?", or a later part that refers back) is left to the
+        # alignment: the reader would see it without the turn it refers to (given the retrieval
+        # query instead, it answered the previous question)
+        if reader is not None and q.kind == "factoid" and part_query == text:
+            reading = read(reader, q.text, part_hits, store, options.reader_passages)
             a, hit = with_reading(a, reading, part_ranked, len(hits) + len(added) + 1, embedder, options,
                                   store.documents)
             added += [hit] if hit is not None else []

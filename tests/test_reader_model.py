@@ -7,6 +7,7 @@ import pytest
 
 from qa.evaluation.metrics import normalize_answer
 from qa.reader import Reader, load_reader
+from qa.types import Turn
 
 PASSAGE = ("Almost unnoticed in the Western press, on June 1, 2024, South Korean defense minister Shin Won-sik and "
            "Japanese defense minister Kihara Minoru reached an agreement on the margins of the Shangri-La Dialogue "
@@ -53,3 +54,26 @@ def test_how_many_days_gets_a_direct_answer(pipeline):
 def test_reader_off_keeps_the_typed_span_heuristics(pipeline):
     answer = pipeline.ask("When was the China-Japan-ROK trilateral summit held?", generator="extractive", reader=False)
     assert answer.short_answer is not None and answer.short_answer.text == "May 26–27"
+
+
+def test_follow_up_is_not_answered_with_the_previous_questions_answer(pipeline):
+    # the reader was given the retrieval query ("Who hosted …? When did he host it?") and answered
+    # the previous question: "Kurt Campbell"
+    history = [Turn("user", "Who hosted the retreat in rural Virginia?"), Turn("assistant", "Kurt Campbell [1].")]
+    answer = pipeline.ask("When did he host it?", history, generator="extractive")
+    assert answer.short_answer is not None and "May 31" in answer.short_answer.text
+
+
+def test_a_later_part_that_refers_back_is_not_answered_with_the_first_parts_answer(pipeline):
+    # "…, and how many people attended it?" was answered "Kurt Campbell" a second time
+    answer = pipeline.ask("Who hosted the retreat in rural Virginia, and how many people attended it?",
+                          generator="extractive")
+    assert answer.answer.count("Kurt Campbell") <= 2  # the lead and its quote, not a second lead
+    assert not answer.answer.startswith("Kurt Campbell [1]. Kurt Campbell")
+
+
+def test_a_how_many_question_is_not_answered_by_a_name():
+    from qa.short_answer import of_type
+
+    assert not of_type("number", "Kurt Campbell") and of_type("number", "six days")
+    assert not of_type("date", "Kurt Campbell") and of_type("date", "the 1950s")
