@@ -13,7 +13,7 @@ from qa.options import ScoringOptions
 from qa.protocols import Embedder
 from qa.question import Question
 from qa.reading import Reading
-from qa.short_answer import Span, best_span, of_type
+from qa.short_answer import Span, best_span
 from qa.text import contains_token, content_terms, coverage, has_negation, near_any
 from qa.types import Document, Hit
 
@@ -126,8 +126,7 @@ def with_reading(a: Alignment, reading: Reading | None, ranked: Sequence[Evidenc
                  embedder: Embedder, options: ScoringOptions, documents: Mapping[str, Document]
                  ) -> tuple[Alignment, Hit | None]:
     """A factoid part decided with the extractive reader's margin as well: a confident span whose
-    sentence meets the question's hard constraints (`fits`) and is of the asked type (a date for
-    "when", a number for "how many") answers, and is the short answer, even
+    sentence meets the question's hard constraints (`fits`) answers, and is the short answer, even
     when the alignment found nothing; a clear "not in the passage" refuses even when it found
     something; a span whose sentence misses a constraint leaves the alignment's decision. Returns the
     alignment and a hit to add when the span's sentence is in no retrieved passage yet (it then
@@ -137,7 +136,7 @@ def with_reading(a: Alignment, reading: Reading | None, ranked: Sequence[Evidenc
     doubtful = reading.margin < options.reader_answer_margin
     if reading.margin < options.reader_refuse_margin or (doubtful and not a.answered):
         return Alignment(a.question, (), None, reading, a.context), None
-    if not reader_fits(a.question, reading, documents) or not of_type(a.question.answer_type, reading.text):
+    if not reader_fits(a.question, reading, documents):
         return replace(a, reading=reading), None
     e = next((x for x in ranked if x.hit.chunk.doc_id == reading.doc_id and x.span == reading.sentence), None)
     added = None

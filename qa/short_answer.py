@@ -175,12 +175,3 @@ def best_span(question: Question, sentence: str) -> Span | None:
     found = candidates(question, sentence)
     return found[0] if found else None
 
-
-def of_type(answer_type: str, text: str) -> bool:
-    """A span can answer a "when" question only with a date (a digit or a month) and a "how many"
-    question only with a number; other types are not checked."""
-    if answer_type == "date":
-        return bool(_DATE.search(text) or re.search(r"\d", text))
-    if answer_type == "number":
-        return bool(_NUMBER.search(text) and re.search(rf"\d|\b(?:{_NUMBER_WORDS})\b", text, re.IGNORECASE))
-    return True

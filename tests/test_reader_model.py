@@ -71,9 +71,3 @@ def test_a_later_part_that_refers_back_is_not_answered_with_the_first_parts_answ
     assert answer.answer.count("Kurt Campbell") <= 2  # the lead and its quote, not a second lead
     assert not answer.answer.startswith("Kurt Campbell [1]. Kurt Campbell")
 
-
-def test_a_how_many_question_is_not_answered_by_a_name():
-    from qa.short_answer import of_type
-
-    assert not of_type("number", "Kurt Campbell") and of_type("number", "six days")
-    assert not of_type("date", "Kurt Campbell") and of_type("date", "the 1950s")
