@@ -153,7 +153,8 @@ def test_contrast_meets_wcag_aa(browser, server, tmp_path, dark):
     ratios["footer link"] = min(link.evaluate(f"a => ({CONTRAST_JS})([a, null])") for link in footer)
     low = {k: round(v, 2) for k, v in ratios.items() if v < 4.5}
     assert not low, f"contrast below WCAG AA 4.5:1 ({'dark' if dark else 'light'} mode): {low}"
-    if dark:
+    if dark:  # native parts (the source panel's scrollbar track was white) follow the theme
+        assert page.locator(".qa-source").first.evaluate("e => getComputedStyle(e).colorScheme") == "dark"
         screenshot(page, tmp_path, "dark")
     page.context.close()
 

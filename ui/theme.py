@@ -60,6 +60,7 @@ blockquote.qa-quote {{ margin: 8px 0 0; padding: 2px 10px; border-left: 3px soli
 .dark #qa-input textarea::placeholder {{ color: #d4d4d8; opacity: 1; }}
 footer a, footer button {{ color: #3f3f46 !important; }}
 .dark footer a, .dark footer button {{ color: #e4e4e7 !important; }}
+.dark {{ color-scheme: dark; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   #qa-header p {{ display: none; }}
   #qa-header h2 {{ margin-left: 28px; font-size: 1.2em; }}
