@@ -7,10 +7,10 @@ paragraph is a run of rows: `first[row]:last[row]` are the rows of that row's pa
 from __future__ import annotations
 
 import threading
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
+from qa.index.derived import derived
 from qa.index.lexical import LexicalIndex
 from qa.index.sentences import _PARAGRAPH_BREAK
 from qa.index.store import IndexStore
@@ -37,23 +37,12 @@ class ParagraphMap:
             return self._lexical[0]
 
 
-_MAPS: dict[int, ParagraphMap] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # guards the lazily built paragraph BM25 of a map
 
 
 def paragraph_map(store: IndexStore) -> ParagraphMap:
     """The store's map, computed on first use (about a microsecond a chunk) and dropped with the store."""
-    key = id(store)
-    with _LOCK:
-        found = _MAPS.get(key)
-    if found is not None:
-        return found
-    built = _build(store)
-    with _LOCK:
-        if key not in _MAPS:
-            _MAPS[key] = built
-            weakref.finalize(store, _MAPS.pop, key, None)
-        return _MAPS[key]
+    return derived(store, _build)
 
 
 def _build(store: IndexStore) -> ParagraphMap:

@@ -16,6 +16,7 @@ from qa.reading import Reading
 from qa.short_answer import Span, best_span
 from qa.text import contains_token, content_terms, coverage, has_negation, near_any
 from qa.types import Document, Hit
+from qa.types import Span as DocSpan
 
 OPEN_POOL = 12  # sentences kept per part for open answers
 
@@ -46,10 +47,13 @@ def _context(e: Evidence, documents: Mapping[str, Document]) -> str:
     """Where the names a question relies on may stand: the sentence's paragraph (SQuAD 2.0 writes its
     unanswerables against the paragraph: "It opened in 1876." answers "When did Busan Port open?" when
     the paragraph is about Busan Port) and the document's title."""
-    doc = documents.get(e.hit.chunk.doc_id)
-    if doc is None:
-        return f"{e.hit.chunk.text} {e.hit.chunk.doc_id.replace('-', ' ')}"
-    return f"{paragraph(doc.text, e.span.start, e.span.end)} {doc.title}"
+    return _paragraph_context(documents, e.hit.chunk.doc_id, e.span,
+                              f"{e.hit.chunk.text} {e.hit.chunk.doc_id.replace('-', ' ')}")
+
+
+def _paragraph_context(documents: Mapping[str, Document], doc_id: str, span: DocSpan, fallback: str) -> str:
+    doc = documents.get(doc_id)
+    return fallback if doc is None else f"{paragraph(doc.text, span.start, span.end)} {doc.title}"
 
 
 def mentions(context: str, fact: str) -> bool:
@@ -77,12 +81,8 @@ def fits(question: Question, context: str, sentence: str) -> bool:
 
 def reader_fits(question: Question, reading: Reading, documents: Mapping[str, Document]) -> bool:
     """`fits` for the sentence that holds the reader's span."""
-    lo = reading.chunk.start
-    sentence = reading.chunk.text[reading.sentence.start - lo:reading.sentence.end - lo]
-    doc = documents.get(reading.doc_id)
-    context = sentence if doc is None else (
-        f"{paragraph(doc.text, reading.sentence.start, reading.sentence.end)} {doc.title}")
-    return fits(question, context, sentence)
+    sentence = reading.sentence_text
+    return fits(question, _paragraph_context(documents, reading.doc_id, reading.sentence, sentence), sentence)
 
 
 def aligns(question: Question, e: Evidence, options: ScoringOptions, penalty: float = 0.0,
@@ -132,7 +132,7 @@ def with_reading(a: Alignment, reading: Reading | None, ranked: Sequence[Evidenc
     alignment and a hit to add when the span's sentence is in no retrieved passage yet (it then
     becomes passage `new_n`)."""
     if reading is None:
-        return replace(a, reading=None), None
+        return a, None
     doubtful = reading.margin < options.reader_answer_margin
     if reading.margin < options.reader_refuse_margin or (doubtful and not a.answered):
         return Alignment(a.question, (), None, reading, a.context), None
@@ -142,8 +142,7 @@ def with_reading(a: Alignment, reading: Reading | None, ranked: Sequence[Evidenc
     added = None
     if e is None:
         added = Hit(reading.chunk, reading.hit.score, new_n, ("reader",), reading.hit.dense_score)
-        lo = reading.chunk.start
-        text = reading.chunk.text[reading.sentence.start - lo:reading.sentence.end - lo]
+        text = reading.sentence_text
         vectors = embedder.encode([a.question.text, text])
         e = Evidence(new_n, added, reading.sentence, text, float(vectors[1] @ vectors[0]),
                      coverage(content_terms(a.question.text), text))

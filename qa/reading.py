@@ -4,11 +4,10 @@ paragraph, and the best span comes back with the stored sentence that holds it (
 from __future__ import annotations
 
 import bisect
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.index.derived import derived
 from qa.index.store import IndexStore
 from qa.protocols import SpanReader
 from qa.types import Chunk, Hit, Span
@@ -30,6 +29,11 @@ class Reading:
     sentence: Span
     chunk: Chunk
     hit: Hit
+
+    @property
+    def sentence_text(self) -> str:
+        lo = self.chunk.start
+        return self.chunk.text[self.sentence.start - lo:self.sentence.end - lo]
 
 
 def passage_bounds(text: str, start: int, end: int, max_chars: int = MAX_PASSAGE_CHARS) -> tuple[int, int]:
@@ -95,20 +99,6 @@ class _SentenceIndex:
         return None
 
 
-_INDEXES: dict[int, _SentenceIndex] = {}
-_LOCK = threading.Lock()
-
-
 def sentence_at(store: IndexStore, doc_id: str, offset: int) -> tuple[Chunk, Span] | None:
     """A stored chunk and its sentence holding `offset` of the document (None between sentences)."""
-    key = id(store)
-    with _LOCK:
-        index = _INDEXES.get(key)
-    if index is None:
-        index = _SentenceIndex(store)
-        with _LOCK:
-            if key not in _INDEXES:
-                _INDEXES[key] = index
-                weakref.finalize(store, _INDEXES.pop, key, None)
-            index = _INDEXES[key]
-    return index.find(doc_id, offset)
+    return derived(store, _SentenceIndex).find(doc_id, offset)

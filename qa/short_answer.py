@@ -174,4 +174,3 @@ def _score(question: Question, span: tuple[int, int], tokens: list[tuple[str, in
 def best_span(question: Question, sentence: str) -> Span | None:
     found = candidates(question, sentence)
     return found[0] if found else None
-
